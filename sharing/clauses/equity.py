@@ -1,0 +1,130 @@
+"""``equity``: stakes in a joint development company (§3.3).
+
+Equity ratios are exact fractions, never rounded, used only as allocation shares. A
+contribution counts from its own year on; one scheduled after the last year L is never made.
+Profit first makes good the deficit of earlier losses (``carry_forward``), or losses are
+called from the parties in their year (``cash_call``).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from schemas.contract import Contract, Equity
+
+from ..ledger import Ledger
+from ..money import allocate, format_share, format_yuan, mul_round, round_half_up
+
+
+def _y(v) -> str:
+    return format_yuan(int(v), grouped=True)
+
+
+def contribution_fen(contract: Contract, value: Fraction | None, area: Fraction | None,
+                     price: Fraction | None) -> int:
+    """A contribution's stated value in fen; land by area × price per mu, rounded once."""
+    if value is not None:
+        return int(value * contract.unit_fen)
+    assert area is not None and price is not None
+    return round_half_up(area * price * contract.unit_fen)
+
+
+def equity_ratios(contract: Contract, clause: Equity) -> list[list[Fraction] | None]:
+    """Each year's ratios by party order: weighted contributions made in years ≤ t over their
+    sum; None in years before the weighted sum is positive (§3.3)."""
+    parties = [p.id for p in contract.parties]
+    weighted = [[Fraction(0)] * len(parties) for _ in range(contract.years)]
+    for k in clause.contributions:
+        w = clause.weight(k.kind) * contribution_fen(contract, k.value, k.area_mu,
+                                                     k.price_per_mu)
+        for t in range(k.year, contract.years + 1):
+            weighted[t - 1][parties.index(k.party)] += w
+    out: list[list[Fraction] | None] = []
+    for row in weighted:
+        total = sum(row, Fraction(0))
+        out.append(None if total == 0 else [v / total for v in row])
+    return out
+
+
+class EquityClause:
+    """One equity clause over the years, with its deficit."""
+
+    def __init__(self, contract: Contract, clause: Equity, scenarios: int):
+        self.c = contract
+        self.clause = clause
+        self.id = clause.id
+        self.parties = [p.id for p in contract.parties]
+        self.ratios = equity_ratios(contract, clause)
+        self.deficit = np.zeros(scenarios, dtype=np.int64)
+        self.deficits: list[np.ndarray] = []
+        self.values = [contribution_fen(contract, k.value, k.area_mu, k.price_per_mu)
+                       for k in clause.contributions]
+
+    def ratio_text(self, t: int) -> str:
+        r = self.ratios[t - 1]
+        return ", ".join(f"{p} {format_share(x)}" for p, x in zip(self.parties, r or [],
+                                                                    strict=False))
+
+    def contribute(self, t: int, active: np.ndarray, ledger: Ledger) -> None:
+        """Book this year's contributions as the parties' cash flows (−value)."""
+        for k, value in zip(self.clause.contributions, self.values, strict=True):
+            if k.year != t:
+                continue
+            how = (f"{format_share(k.area_mu)} mu × {_y(k.price_per_mu * self.c.unit_fen)} per mu"
+                   f" = {_y(value)}" if k.area_mu is not None else _y(value))
+            ledger.post(t - 1, self.id, None, k.party, "contribution",
+                        -value * active.astype(np.int64),
+                        lambda s, how=how, k=k: f"{k.kind} contribution {how} to {self.id} "
+                        f"(contract year {k.year}), weight "
+                        f"{format_share(self.clause.weight(k.kind))}")
+
+    def distribute(self, t: int, profit: np.ndarray, active: np.ndarray, ledger: Ledger) -> None:
+        """Dividends, losses and retained profit of contract year t (§3.3)."""
+        y = t - 1
+        P = profit * active
+        payout = self.clause.payout_ratio
+        ratios = self.ratios[y]
+        pos = np.maximum(P, 0)
+        if self.clause.losses == "carry_forward":
+            covered = np.minimum(pos, self.deficit)
+            before = self.deficit.copy()
+            self.deficit = self.deficit - covered + np.maximum(-P, 0)
+        else:
+            covered = np.zeros_like(P)
+            before = self.deficit.copy()
+        D = mul_round(pos - covered, payout)
+        if D.any():
+            parts = allocate(D, ratios)
+            for i, p in enumerate(self.parties):
+                ledger.post(y, self.id, None, p, "dividend", parts[i],
+                            lambda s, i=i, part=parts[i]:
+                            f"profit {_y(P[s])}" +
+                            (f", less {_y(covered[s])} making good the deficit {_y(before[s])}"
+                             if covered[s] else "") +
+                            f"; dividends {_y(D[s])} = payout {format_share(payout)} × "
+                            f"{_y(pos[s] - covered[s])}; × equity ratio "
+                            f"{format_share(ratios[i])} → {_y(part[s])}")
+        loss = np.minimum(P, 0)
+        if self.clause.losses == "cash_call" and loss.any():
+            shares_map = self.clause.loss_shares
+            shares = ([shares_map.get(p, Fraction(0)) for p in self.parties] if shares_map
+                      else ratios)
+            what = "loss_shares" if shares_map else "equity ratio"
+            parts = allocate(loss, shares)
+            for i, p in enumerate(self.parties):
+                ledger.post(y, self.id, None, p, "loss", parts[i],
+                            lambda s, i=i, part=parts[i], sh=shares:
+                            f"loss {_y(loss[s])} called from the parties (cash_call) × {what} "
+                            f"{format_share(sh[i])} → {_y(part[s])}")
+            retained = pos - D
+        else:
+            retained = P - D
+        ledger.post(y, self.id, None, None, "retained", retained,
+                    lambda s: (f"loss {_y(P[s])} kept by the company, deficit now "
+                               f"{_y(self.deficits[y][s])}" if P[s] < 0 else
+                               f"profit {_y(P[s])} − dividends {_y(D[s])} kept by the company" +
+                               (f" ({_y(covered[s])} of it making good the deficit)"
+                                if covered[s] else "")))
+        self.deficits.append(self.deficit.copy())

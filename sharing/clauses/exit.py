@@ -1,0 +1,166 @@
+"""``exit``: term, triggers and settlement (§3.6).
+
+The last year L is the exit year E if a trigger fired, otherwise the term T. Triggers are
+evaluated at the end of each year t ≤ T in the order listed until one fires. L may differ
+between scenarios, so it is an array over the scenario axis.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from schemas.contract import (
+    BookPrice,
+    Contract,
+    CumulativeReached,
+    Exit,
+    FixedPrice,
+    IncrementBelow,
+    InYear,
+    MaxOfPrice,
+    NpvPrice,
+)
+
+from ..ledger import Ledger
+from ..money import format_share, format_yuan, round_half_up
+
+
+def _y(v) -> str:
+    return format_yuan(int(v), grouped=True)
+
+
+class ExitClause:
+    def __init__(self, contract: Contract, clause: Exit, scenarios: int,
+                 contributions: list[tuple[str, int, int]], triggers_enabled: bool = True):
+        self.c = contract
+        self.clause = clause
+        self.id = clause.id
+        self.term = clause.term_years if clause.term_years is not None else contract.years
+        self.successor = clause.successor or contract.receiving
+        self.buyer = clause.buyer or contract.receiving
+        self.fired = np.zeros(scenarios, dtype=bool)
+        self.winner = np.full(scenarios, -1, dtype=np.int64)
+        self.last = np.full(scenarios, self.term, dtype=np.int64)  # L, contract years
+        self.counts = [np.zeros(scenarios, dtype=np.int64) for _ in clause.triggers]
+        self.triggers_enabled = triggers_enabled
+        self.contributions = contributions  # (party, year, fen) over all equity clauses
+        self.counterfactual: np.ndarray | None = None  # exiting party's R_y, (S, Y)
+
+    # ---- step 7 --------------------------------------------------------------------------
+    def evaluate(self, t: int, increments: dict[str, np.ndarray | None], ledger: Ledger) -> None:
+        """Evaluate the triggers at the end of year t (≤ T) for scenarios not yet exited."""
+        if not self.triggers_enabled or t > self.term:
+            return
+        pending = ~self.fired
+        for i, tr in enumerate(self.clause.triggers):
+            if isinstance(tr, IncrementBelow):
+                inc = increments.get(tr.clause)
+                if inc is None:  # the clause claims nothing this year: the count starts again
+                    self.counts[i][:] = 0
+                    continue
+                below = inc < int(tr.threshold * self.c.unit_fen)
+                self.counts[i] = np.where(below, self.counts[i] + 1, 0)
+                fires = self.counts[i] >= tr.consecutive_years
+            elif isinstance(tr, CumulativeReached):
+                got = ledger.receipts_through(tr.clause, tr.party, t - 1)
+                fires = got >= int(tr.amount * self.c.unit_fen)
+            else:
+                assert isinstance(tr, InYear)
+                fires = np.full(ledger.S, t == tr.year)
+            now = fires & pending
+            if not now.any():
+                continue
+            exit_year = tr.year if isinstance(tr, InYear) else min(t + self.clause.notice_years,
+                                                                   self.term)
+            self.fired |= now
+            self.winner[now] = i
+            self.last[now] = exit_year
+            pending &= ~now
+            ledger.event(t - 1, self.id, "exit_triggered", now,
+                         lambda s, i=i, tr=tr, e=exit_year:
+                         f"trigger {i + 1} ({tr.when}) fired; exit year "
+                         f"{self.c.calendar(e)} (contract year {e})")
+
+    # ---- step 8: settlement ----------------------------------------------------------------
+    def price(self, price, E: int, scenarios: int) -> tuple[np.ndarray, str]:
+        """A price for an exit in contract year E, floored at 0 after rounding (§3.6)."""
+        if isinstance(price, BookPrice):
+            total = Fraction(0)
+            terms = []
+            for party, year, value in self.contributions:
+                if party == self.clause.exiting and year <= E:
+                    total += value * (1 + price.index) ** (E - year)
+                    terms.append(f"{_y(value)} × (1 + {format_share(price.index)})^{E - year}")
+            v = max(round_half_up(total), 0)
+            return (np.full(scenarios, v, dtype=np.int64),
+                    f"book value {' + '.join(terms) or '0'} = {_y(v)}")
+        if isinstance(price, FixedPrice):
+            v = int(price.amount * self.c.unit_fen)
+            return np.full(scenarios, v, dtype=np.int64), f"fixed price {_y(v)}"
+        if isinstance(price, NpvPrice):
+            if E >= self.term or self.counterfactual is None:
+                return np.zeros(scenarios, dtype=np.int64), "npv price 0 (no years left)"
+            r = 1 + price.rate
+            out = np.zeros(scenarios, dtype=np.int64)
+            for s in range(scenarios):
+                total = sum((Fraction(int(self.counterfactual[s, y - 1])) / r ** (y - E)
+                             for y in range(E + 1, self.term + 1)), Fraction(0))
+                out[s] = max(round_half_up(total), 0)
+            years = f"{self.c.calendar(E + 1)}–{self.c.calendar(self.term)}"
+            return out, (f"npv at {format_share(price.rate)} of {self.clause.exiting}'s receipts "
+                         f"and costs {years} in the run with no exit")
+        assert isinstance(price, MaxOfPrice)
+        members = [self.price(p, E, scenarios) for p in price.of]
+        best = np.max(np.stack([m[0] for m in members]), axis=0)
+        return best, "the largest of: " + "; ".join(m[1] for m in members)
+
+    def settle(self, t: int, last: np.ndarray, ledger: Ledger) -> None:
+        """Buyout and penalty in year E = t, for the scenarios whose last year is t."""
+        ex = self.clause
+        if ex.exiting is None:
+            return
+        y = t - 1
+        fired = last & self.fired
+        term_end = last & ~self.fired
+        for mask, price_def, what in ((fired, ex.price, "exit"),
+                                      (term_end, ex.price_at_term_end, "term end")):
+            if price_def is None or not mask.any():
+                continue
+            if what == "term end" and isinstance(price_def, NpvPrice):
+                continue  # npv is 0 at the term's end
+            amount, how = self.price(price_def, t, ledger.S)
+            amount = amount * mask
+            why = (lambda s, a=amount, h=how, w=what:
+                   f"{w} in {self.c.calendar(t)}: {self.buyer} buys {ex.exiting}'s position; "
+                   f"{h} → {_y(a[s])}")
+            ledger.post(y, self.id, None, ex.exiting, "buyout", amount, why)
+            ledger.post(y, self.id, None, self.buyer, "buyout", -amount, why)
+            if what == "exit" and ex.penalty is not None:
+                self._penalty(t, fired, amount, ledger)
+
+    def _penalty(self, t: int, fired: np.ndarray, price: np.ndarray, ledger: Ledger) -> None:
+        ex = self.clause
+        for i, tr in enumerate(ex.triggers):
+            if tr.at_fault is None:
+                continue
+            mask = fired & (self.winner == i)
+            if not mask.any():
+                continue
+            payer = tr.at_fault
+            payee = (self.buyer if payer == ex.exiting else ex.exiting)
+            if ex.penalty.amount is not None:
+                amount = np.full(ledger.S, int(ex.penalty.amount * self.c.unit_fen))
+                how = f"penalty {_y(amount[0])}"
+            else:
+                amount = np.array([round_half_up(ex.penalty.rate_of_price * int(p))
+                                   for p in price], dtype=np.int64)
+                how = f"penalty {format_share(ex.penalty.rate_of_price)} × the price"
+            amount = amount * mask
+            why = (lambda s, a=amount, h=how, p=price, i=i, payer=payer, payee=payee:
+                   f"{payer} at fault (trigger {i + 1}) pays {payee}: {h}"
+                   + (f" {_y(p[s])}" if ex.penalty.rate_of_price is not None else "")
+                   + f" → {_y(a[s])}")
+            ledger.post(t - 1, self.id, None, payee, "penalty", amount, why)
+            ledger.post(t - 1, self.id, None, payer, "penalty", -amount, why)

@@ -1,0 +1,52 @@
+"""``indicator_split``: GDP and statistics into the indicator ledger (§3.5).
+
+``split`` divides the amount by the shares, conserving it; ``full_each`` books the whole
+amount to every party the segment names (全额双核算), so it does not conserve.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from schemas.claims import segment_at
+from schemas.contract import Contract, IndicatorSplit
+
+from ..ledger import Ledger
+from ..money import allocate, format_share, format_yuan
+
+
+def _y(v) -> str:
+    return format_yuan(int(v), grouped=True)
+
+
+class IndicatorClause:
+    def __init__(self, contract: Contract, clause: IndicatorSplit):
+        self.clause = clause
+        self.id = clause.id
+        self.parties = [p.id for p in contract.parties]
+
+    def claims(self, t: int) -> bool:
+        return segment_at(self.clause.schedule, t) is not None
+
+    def book(self, t: int, amount: np.ndarray, ledger: Ledger) -> None:
+        seg = self.clause.schedule[segment_at(self.clause.schedule, t)]
+        a, z = seg.years
+        label = f"years {a}-{z}" if a != z else f"year {a}"
+        stream = self.clause.streams[0] if len(self.clause.streams) == 1 else None
+        mode = self.clause.mode
+        if mode == "full_each":
+            for p in self.parties:
+                if p in seg.shares:
+                    ledger.post_indicator(t - 1, self.id, stream, p, "share", amount,
+                                          lambda s: f"{_y(amount[s])} counted in full for each "
+                                          f"party named ({label}, full_each)", mode)
+            return
+        shares = [seg.shares.get(p, Fraction(0)) for p in self.parties]
+        parts = allocate(amount, shares)
+        for i, p in enumerate(self.parties):
+            ledger.post_indicator(t - 1, self.id, stream, p, "share", parts[i],
+                                  lambda s, i=i, part=parts[i]:
+                                  f"{_y(amount[s])} × share {format_share(shares[i])} ({label})"
+                                  f" → {_y(part[s])}", mode)

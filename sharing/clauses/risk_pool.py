@@ -1,0 +1,137 @@
+"""``risk_pool``: the risk-compensation pool (风险补偿资金池, §3.4).
+
+The pool starts empty and earns no interest. It is funded from split clauses before they
+split (rate × the splittable amount, rounded, cut to the cap), pays guarantees in the order
+listed, with the backstop paying what it could not, and hands its balance out by
+``residual_shares`` in the last year in which the clauses apply.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from schemas.contract import Contract, FloorOfContributions, RiskPool
+
+from ..ledger import Ledger
+from ..money import allocate, format_share, format_yuan, mul_round, round_half_up
+from .split import Unit
+
+
+def _y(v) -> str:
+    return format_yuan(int(v), grouped=True)
+
+
+class PoolClause:
+    def __init__(self, contract: Contract, clause: RiskPool, scenarios: int,
+                 contributions_by_party: dict[str, list[int]]):
+        self.c = contract
+        self.clause = clause
+        self.id = clause.id
+        self.parties = [p.id for p in contract.parties]
+        self.cap = int(clause.cap * contract.unit_fen) if clause.cap is not None else None
+        self.balance = np.zeros(scenarios, dtype=np.int64)
+        self.balances: list[np.ndarray] = []
+        self.full_seen = np.zeros(scenarios, dtype=bool)
+        self.inflow = np.zeros(scenarios, dtype=np.int64)
+        self.outflow = np.zeros(scenarios, dtype=np.int64)
+        # contributions made to all equity clauses, stated value, by party and year (§3.4)
+        self.contributed = contributions_by_party
+
+    # ---- step 3: funding -------------------------------------------------------------------
+    def fund(self, t: int, clause_id: str, rate: Fraction, units: list[Unit],
+             ledger: Ledger) -> None:
+        """Take rate × each unit's splittable amount into the pool, cut to the cap."""
+        y = t - 1
+        for u in units:
+            wanted = mul_round(u.increment, rate)
+            if self.cap is not None:
+                room = np.maximum(self.cap - self.balance, 0)
+                fit = np.minimum(wanted, room)
+                cut = fit < wanted
+                first = cut & ~self.full_seen
+                self.full_seen |= cut
+                ledger.event(y, self.id, "pool_full", first,
+                             lambda s, w=wanted, f=fit: f"pool cap {_y(self.cap)} reached: "
+                             f"{_y(w[s])} wanted from {clause_id}, {_y(f[s])} fits")
+            else:
+                fit = wanted
+            self.balance = self.balance + fit
+            self.inflow += fit
+            u.pool_in = fit
+            ledger.post(y, clause_id, u.stream, None, "pool_in", fit,
+                        lambda s, u=u, w=wanted, f=fit:
+                        f"into pool {self.id}: rate {format_share(rate)} × "
+                        f"{_y(u.increment[s])} = {_y(w[s])}" +
+                        (f", cut to {_y(f[s])} by the pool cap {_y(self.cap)}"
+                         if f[s] != w[s] else ""))
+
+    # ---- step 6: guarantees ----------------------------------------------------------------
+    def floor(self, g, t: int) -> tuple[int, str]:
+        if isinstance(g.floor, FloorOfContributions):
+            base = sum(self.contributed.get(g.party, [0] * self.c.years)[:t])
+            v = round_half_up(g.floor.rate * base)
+            return v, (f"floor {format_share(g.floor.rate)} × {g.party}'s contributions "
+                       f"{_y(base)} = {_y(v)}")
+        v = int(g.floor * self.c.unit_fen)
+        return v, f"floor {_y(v)}"
+
+    def guarantee(self, t: int, active: np.ndarray, ledger: Ledger) -> None:
+        y = t - 1
+        exhausted = np.zeros(ledger.S, dtype=bool)
+        for gi, g in enumerate(self.clause.guarantees):
+            if g.years is not None and not g.years[0] <= t <= g.years[1]:
+                continue
+            floor, floor_text = self.floor(g, t)
+            receipts = sum((ledger.receipts_of(cid, g.party, y) for cid in g.counts),
+                           ledger.zero())
+            shortfall = np.maximum(floor - receipts, 0) * active
+            pay = np.minimum(shortfall, self.balance)
+            before = self.balance.copy()
+            self.balance = self.balance - pay
+            self.outflow += pay
+            counts = " + ".join(g.counts)
+            ledger.post(y, self.id, None, g.party, "pool_out", pay,
+                        lambda s, ft=floor_text, r=receipts, sf=shortfall, b=before, p=pay,
+                        gi=gi, counts=counts:
+                        f"guarantee {gi + 1}: {ft} against receipts from {counts} {_y(r[s])}; "
+                        f"shortfall {_y(sf[s])}; the pool (balance {_y(b[s])}) pays {_y(p[s])}")
+            rest = shortfall - pay
+            left = rest > 0
+            exhausted |= left
+            if self.clause.backstop is not None:
+                b = self.clause.backstop
+                why = (lambda s, sf=shortfall, p=pay, r=rest, gi=gi, g=g, b=b:
+                       f"guarantee {gi + 1} for {g.party}: shortfall {_y(sf[s])}, pool paid "
+                       f"{_y(p[s])}, backstop {b} pays the remaining {_y(r[s])}")
+                ledger.post(y, self.id, None, g.party, "backstop", rest, why)
+                ledger.post(y, self.id, None, b, "backstop", -rest, why)
+                ledger.event(y, self.id, "guarantee_backstopped", left,
+                             lambda s, r=rest, gi=gi, g=g, b=b:
+                             f"guarantee {gi + 1} ({g.party}): {b} paid "
+                             f"{_y(r[s])}")
+            else:
+                ledger.event(y, self.id, "guarantee_unpaid", left,
+                             lambda s, r=rest, gi=gi, g=g: f"guarantee {gi + 1} ({g.party}): {_y(r[s])} "
+                             f"unpaid, the pool is empty and there is no backstop")
+        ledger.event(y, self.id, "pool_exhausted", exhausted,
+                     lambda s: "the pool could not pay every shortfall this year")
+
+    # ---- step 8: residual ------------------------------------------------------------------
+    def residual(self, t: int, last: np.ndarray, ledger: Ledger) -> None:
+        """In year L, hand the balance out by residual_shares (default: the receiving party)."""
+        shares_map = self.clause.residual_shares or {self.c.receiving: Fraction(1)}
+        shares = [shares_map.get(p, Fraction(0)) for p in self.parties]
+        amount = self.balance * last
+        parts = allocate(amount, shares)
+        for i, p in enumerate(self.parties):
+            ledger.post(t - 1, self.id, None, p, "residual", parts[i],
+                        lambda s, i=i, part=parts[i]:
+                        f"pool {self.id} closes: balance {_y(amount[s])} × residual share "
+                        f"{format_share(shares[i])} → {_y(part[s])}")
+        self.outflow += amount
+        self.balance = self.balance - amount
+
+    def close_year(self) -> None:
+        self.balances.append(self.balance.copy())

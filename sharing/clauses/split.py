@@ -1,0 +1,278 @@
+"""``tax_split`` (§3.1) and ``buffer`` (§3.2): baselines, increments, shares and caps.
+
+A buffer is a ``tax_split`` with ``timing: since_relocation`` and a generated schedule
+(life year k gives the buffer party s_k and ``to`` the rest), so both run through this one
+module and give identical ledgers for the same schedule.
+
+The work of one year is split in two, because a risk pool is funded in between (§3 step 3):
+:meth:`SplitClause.prepare` carves out baselines and measures increments, the engine takes
+pool contributions, then :meth:`SplitClause.split` divides the rest and applies caps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from schemas.claims import buffer_streams, segment_at
+from schemas.contract import Buffer, Contract, FromEquity, TaxSplit
+
+from ..ledger import Ledger
+from ..money import allocate, format_exact_yuan, format_share, format_yuan
+from ..streams import baseline_fen, life_start
+
+
+def _y(v) -> str:
+    return format_yuan(int(v), grouped=True)
+
+
+@dataclass
+class Unit:
+    """What one clause splits in one year: all its streams together (timing contract), or
+    one stream on its own (since_relocation, buffers)."""
+
+    streams: list[str]
+    stream: str | None  # the stream named on entries (None when several are added up)
+    life_year: int
+    shares: list[Fraction]  # by contract party order
+    label: str  # "years 1-4", "life year 2 (years 1-3)", "buffer year 2 of 5"
+    cap_key: str
+    amount: np.ndarray
+    baseline: int | None = None
+    base_part: np.ndarray | None = None
+    increment: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    pool_in: np.ndarray | None = None
+    parts_why: dict[str, str] = field(default_factory=dict)
+
+
+class SplitClause:
+    """One ``tax_split`` or ``buffer`` clause, with its cap state across years."""
+
+    def __init__(self, contract: Contract, clause: TaxSplit | Buffer, scenarios: int,
+                 equity_ratios: dict[str, list[list[Fraction] | None]]):
+        self.c = contract
+        self.clause = clause
+        self.id = clause.id
+        self.parties = [p.id for p in contract.parties]
+        self.receiving = contract.receiving
+        self.is_buffer = isinstance(clause, Buffer)
+        self.per_stream = self.is_buffer or clause.timing == "since_relocation"
+        self.streams = (buffer_streams(contract, clause) if self.is_buffer
+                        else list(clause.streams))
+        self.equity_ratios = equity_ratios
+        self.basis = clause.basis
+        bl = clause.baseline
+        self.baseline_owner = (bl.owner or self.receiving) if bl is not None else None
+        cap = clause.cap
+        self.cap_party = cap.party if cap is not None else None
+        self.per_year_cap = (int(cap.per_year * contract.unit_fen)
+                             if cap is not None and cap.per_year is not None else None)
+        self.cum_cap: dict[str, int] = {}
+        keys = self.streams if self.per_stream else [self.id]
+        if cap is not None and cap.cumulative is not None:
+            for key in keys:
+                if cap.cumulative == "pre_relocation_total":
+                    ids = [key] if self.per_stream else self.streams
+                    total = sum((v for sid in ids
+                                 for v in contract.stream(sid).pre_relocation_tax or []),
+                                Fraction(0))
+                    self.cum_cap[key] = int(total * contract.unit_fen)
+                else:
+                    self.cum_cap[key] = int(cap.cumulative * contract.unit_fen)
+        self.cap_got = {key: np.zeros(scenarios, dtype=np.int64) for key in keys}
+        self.cap_done = {key: np.zeros(scenarios, dtype=bool) for key in keys}
+        self.life_start = {sid: life_start(contract, contract.stream(sid)) for sid in self.streams}
+
+    # ---- the schedule --------------------------------------------------------------------
+    def _segment(self, t: int, life_year: int) -> tuple[list[Fraction], str] | None:
+        """Shares by party order and a label, for a year the clause claims; None otherwise."""
+        if self.is_buffer:
+            b = self.clause
+            if not 1 <= life_year <= b.years:
+                return None
+            s = b.share_in_life_year(life_year)
+            to = b.to or self.receiving
+            shares = [s if p == b.party else (1 - s if p == to else Fraction(0))
+                      for p in self.parties]
+            label = f"buffer year {life_year} of {b.years}, {b.shape}"
+            return shares, label
+        i = segment_at(self.clause.schedule, life_year)
+        if i is None:
+            return None
+        seg = self.clause.schedule[i]
+        a, z = seg.years
+        span = f"years {a}-{z}" if a != z else f"year {a}"
+        label = span if not self.per_stream else f"life year {life_year} ({span})"
+        if isinstance(seg.shares, FromEquity):
+            ratios = self.equity_ratios[seg.shares.from_equity][t - 1]
+            assert ratios is not None, "validated: equity exists when from_equity is used"
+            return list(ratios), f"{label}, equity ratios of {seg.shares.from_equity}"
+        return [seg.shares.get(p, Fraction(0)) for p in self.parties], label
+
+    def claims(self, t: int) -> list[tuple[list[str], int, list[Fraction], str]]:
+        """The streams this clause claims in contract year t, grouped into units."""
+        if not self.per_stream:
+            seg = self._segment(t, t)
+            return [] if seg is None else [(self.streams, t, seg[0], seg[1])]
+        out = []
+        for sid in self.streams:
+            k = t - self.life_start[sid] + 1
+            seg = self._segment(t, k)
+            if seg is not None:
+                out.append(([sid], k, seg[0], seg[1]))
+        return out
+
+    def claimed_streams(self, t: int) -> list[str]:
+        return [sid for unit in self.claims(t) for sid in unit[0]]
+
+    # ---- step 3: baselines and increments ------------------------------------------------
+    def prepare(self, t: int, shareable: dict[str, np.ndarray], active: np.ndarray,
+                ledger: Ledger) -> list[Unit]:
+        y = t - 1
+        units = []
+        for streams, k, shares, label in self.claims(t):
+            amount = sum((shareable[sid][:, y] for sid in streams),
+                         np.zeros(ledger.S, dtype=np.int64)) * active
+            stream = streams[0] if len(streams) == 1 else None
+            unit = Unit(streams, stream, k, shares, label,
+                        streams[0] if self.per_stream else self.id, amount)
+            if self.basis == "increment":
+                bl = self.clause.baseline
+                base = baseline_fen(bl.amount, bl.growth, self.c.unit_fen, k) if bl else 0
+                unit.baseline = base
+                unit.base_part = np.minimum(amount, base)
+                unit.increment = amount - unit.base_part
+                if bl is not None:
+                    what = self._amount_text(streams, shareable, y)
+                    grow = (f" × (1 + {format_share(bl.growth)})^{k - 1}"
+                            if bl.growth and k > 1 else "")
+                    when = "life year" if self.per_stream else "year"
+                    ledger.post(y, self.id, stream, self.baseline_owner, "baseline",
+                                unit.base_part, lambda s, a=amount, b=base, w=what, g=grow,
+                                bl=bl, k=k, wh=when:
+                                f"amount {_y(a[s])}{w}; baseline {_y(bl.amount * self.c.unit_fen)}"
+                                f"{g} = {_y(b)} ({wh} {k}); the part up to the baseline, "
+                                f"{_y(min(a[s], b))}, to the baseline owner")
+            else:
+                unit.increment = amount.copy()
+            units.append(unit)
+        return units
+
+    def _amount_text(self, streams: list[str], shareable: dict[str, np.ndarray], y: int) -> str:
+        return " (" + " + ".join(streams) + ")"
+
+    def increment(self, units: list[Unit], scenarios: int) -> np.ndarray:
+        """Σ max(0, amount − baseline) over the claimed streams, before pool and caps (§3.6)."""
+        return sum((u.increment for u in units), np.zeros(scenarios, dtype=np.int64))
+
+    # ---- step 4: split and caps ----------------------------------------------------------
+    def split(self, t: int, units: list[Unit], ledger: Ledger) -> None:
+        y = t - 1
+        for u in units:
+            rest = u.increment - (u.pool_in if u.pool_in is not None else 0)
+            parts = allocate(rest, u.shares)
+            basis = self._basis_text(u)
+            for i, p in enumerate(self.parties):
+                if u.shares[i] == 0 and not parts[i].any():
+                    continue
+                cut = None
+                if p == self.cap_party:
+                    cut = self._cap(t, u, parts[i], ledger)
+                    if cut is not None:
+                        allowed, excess, why_cap = cut
+                        self._post_share(ledger, y, u, p, allowed, rest, u.shares[i], basis,
+                                         why_cap)
+                        self._post_excess(ledger, y, u, i, excess)
+                        continue
+                self._post_share(ledger, y, u, p, parts[i], rest, u.shares[i], basis, None)
+
+    def _basis_text(self, u: Unit):
+        def text(s: int) -> str:
+            if self.basis == "increment":
+                base = u.baseline or 0
+                head = (f"increment {_y(u.increment[s])} (amount {_y(u.amount[s])} − baseline "
+                        f"{_y(base)})" if base else f"increment {_y(u.increment[s])}")
+            else:
+                head = f"amount {_y(u.amount[s])}"
+            if u.pool_in is not None and u.pool_in[s]:
+                head += f", less {_y(u.pool_in[s])} into the risk pool"
+            return head
+        return text
+
+    def _post_share(self, ledger: Ledger, y: int, u: Unit, party: str, amount: np.ndarray,
+                    rest: np.ndarray, share: Fraction, basis, why_cap) -> None:
+        def why(s: int) -> str:
+            exact = Fraction(int(rest[s])) * share
+            txt = (f"{basis(s)}: {_y(rest[s])} × share {format_share(share)} ({u.label}) = "
+                   f"{format_exact_yuan(exact)}")
+            if why_cap is not None:
+                return txt + "; " + why_cap(s)
+            if exact.denominator != 1:
+                txt += f" → {_y(amount[s])} (largest remainder, §1)"
+            return txt
+        ledger.post(y, self.id, u.stream, party, "share", amount, why)
+
+    def _cap(self, t: int, u: Unit, x: np.ndarray, ledger: Ledger):
+        """Apply the capped party's per-year and cumulative caps; None when there are none."""
+        if self.per_year_cap is None and u.cap_key not in self.cum_cap:
+            return None
+        allowed = x.copy()
+        per_year_binds = np.zeros_like(x, dtype=bool)
+        if self.per_year_cap is not None:
+            per_year_binds = x > self.per_year_cap
+            allowed = np.minimum(allowed, self.per_year_cap)
+        got = self.cap_got[u.cap_key]
+        before = got.copy()
+        reached = np.zeros_like(x, dtype=bool)
+        cum = self.cum_cap.get(u.cap_key)
+        if cum is not None:
+            room = np.maximum(cum - got, 0)
+            allowed = np.minimum(allowed, room)
+            reached = (got + allowed >= cum) & ~self.cap_done[u.cap_key]
+            self.cap_done[u.cap_key] |= reached
+        allowed = np.maximum(allowed, 0)
+        got += allowed
+        excess = x - allowed
+        mask = per_year_binds | reached
+        label = u.stream or self.id
+        ledger.event(t - 1, self.id, "cap_reached", mask, lambda s, pb=per_year_binds, r=reached:
+                             f"{self.cap_party}'s cap on {label} " +
+                             ("per-year cap binds" if pb[s] else "") +
+                             (" and " if pb[s] and r[s] else "") +
+                             ("cumulative cap reached" if r[s] else ""))
+
+        def why_cap(s: int) -> str:
+            if excess[s] == 0:
+                if cum is not None:
+                    return f"within the caps (cumulative {_y(before[s] + allowed[s])} of {_y(cum)})"
+                return f"within the per-year cap {_y(self.per_year_cap)}"
+            bits = []
+            if self.per_year_cap is not None:
+                bits.append(f"per-year cap {_y(self.per_year_cap)}")
+            if cum is not None:
+                bits.append(f"cumulative cap {_y(cum)} with {_y(before[s])} received before, "
+                            f"room {_y(max(cum - before[s], 0))}")
+            return (f"cut to {_y(allowed[s])} by the " + " and ".join(bits) +
+                    f"; excess {_y(excess[s])} to the others")
+        return allowed, excess, why_cap
+
+    def _post_excess(self, ledger: Ledger, y: int, u: Unit, capped: int,
+                     excess: np.ndarray) -> None:
+        others = [s if i != capped else Fraction(0) for i, s in enumerate(u.shares)]
+        total = sum(others, Fraction(0))
+        if total == 0:
+            shares = [Fraction(int(p == self.receiving)) for p in self.parties]
+            how = "the other parties' shares are all 0, so to the receiving party"
+        else:
+            shares = [s / total for s in others]
+            how = "shares renormalised over the other parties"
+        parts = allocate(excess, shares)
+        for i, p in enumerate(self.parties):
+            if shares[i] == 0:
+                continue
+            ledger.post(y, self.id, u.stream, p, "cap_excess", parts[i],
+                        lambda s, sh=shares[i], part=parts[i]:
+                        f"excess {_y(excess[s])} over {self.cap_party}'s cap ({u.label}) × "
+                        f"{format_share(sh)} ({how}) → {_y(part[s])}")

@@ -1,0 +1,161 @@
+"""The ``sharing`` command: validate, run and describe contract files.
+
+Exit status: 0 ok, 2 invalid contract (one line per problem on stderr, no traceback),
+1 internal error (a broken identity of §1 or a bug; reported, never a wrong result).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+import unicodedata
+from typing import Any
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = True) -> str:
+    gap = " " * max(width - _width(text), 0)
+    return gap + text if right else text + gap
+
+
+def _grouped(amount: str) -> str:
+    sign = "-" if amount.startswith("-") else ""
+    whole, _, cents = amount.lstrip("-").partition(".")
+    return f"{sign}{int(whole):,}.{cents}"
+
+
+def render_table(result: dict[str, Any]) -> str:
+    """Years as rows, parties as columns, then totals, NPV and IRR; Chinese names align."""
+    parties = list(result["parties"].items())
+    head = ["year"] + [v.get("name") or pid for pid, v in parties]
+    rows = [[str(y)] + [_grouped(v["net_by_year"][i]) for _, v in parties]
+            for i, y in enumerate(result["years"])]
+    foot = [["total"] + [_grouped(v["net_total"]) for _, v in parties],
+            ["NPV"] + [_grouped(v["npv"]) for _, v in parties],
+            ["IRR"] + [(f"{float(v['irr']) * 100:.4f} %" if v["irr"] is not None else "—")
+                       for _, v in parties]]
+    widths = [max(_width(r[j]) for r in [head] + rows + foot) for j in range(len(head))]
+    rule = "  ".join("-" * w for w in widths)
+
+    def line(r: list[str]) -> str:
+        return "  ".join(_pad(cell, widths[j], right=j > 0) for j, cell in enumerate(r))
+
+    out = [result.get("name") or "", f"net cash flow by year, yuan (engine "
+           f"{result['engine']['version']}, contract sha256 {result['contract_sha256'][:16]}…)",
+           "", line(head), rule]
+    out += [line(r) for r in rows]
+    out += [rule] + [line(r) for r in foot]
+    if result["indicators"]:
+        out += ["", "indicator ledger (not money)"]
+        ind = [["total"] + [_grouped(result["indicators"][pid]["net_total"]) for pid, _ in parties]]
+        out += [line(r) for r in ind]
+    if result["events"]:
+        out += ["", "events"]
+        out += [f"  {ev['year']}  {ev['clause']}  {ev['kind']}: {ev['detail']}"
+                for ev in result["events"]]
+    if result.get("last_year") is not None:
+        out += ["", f"last year of the clauses: {result['last_year']}"]
+    return "\n".join(out) + "\n"
+
+
+def render_csv(result: dict[str, Any]) -> str:
+    """The ledger, one entry a row, after a commented header naming hash and version."""
+    buf = io.StringIO()
+    buf.write(f"# {result['name']}\n# engine {result['engine']['name']} "
+              f"{result['engine']['version']}; contract sha256 {result['contract_sha256']}\n")
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["year", "clause", "stream", "party", "kind", "amount_yuan", "why"])
+    for e in result["entries"]:
+        w.writerow([e["year"], e["clause"] or "", e["stream"] or "", e["party"] or "",
+                    e["kind"], e["amount"], e["why"]])
+    return buf.getvalue()
+
+
+def _report_invalid(path: str, issues: list[Any]) -> int:
+    for i in issues:
+        sys.stderr.write(f"{path}: {i}\n")
+    return EXIT_INVALID
+
+
+def _load(path: str):
+    from sharing.api import load_file
+
+    return load_file(path)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    contract = _load(args.file)
+    print(f"{args.file}: valid ({len(contract.parties)} parties, {len(contract.streams)} "
+          f"streams, {len(contract.clauses)} clauses, {contract.years} years)")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sharing.api import run_contract
+
+    result = run_contract(_load(args.file))
+    if args.format == "json":
+        text = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
+    elif args.format == "csv":
+        text = render_csv(result)
+    else:
+        text = render_table(result)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from schemas.contract import Contract
+
+    print(json.dumps(Contract.model_json_schema(), ensure_ascii=False, indent=1))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sharing", description="Benefit-sharing contracts for "
+                                "co-built industrial parks, exact to the fen.")
+    sub = p.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check a contract file and say exactly what is wrong")
+    v.add_argument("file")
+    v.set_defaults(func=cmd_validate)
+    r = sub.add_parser("run", help="compute the year-by-year, party-by-party schedule")
+    r.add_argument("file")
+    r.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    r.add_argument("--output", "-o", help="write to this file instead of standard output")
+    r.set_defaults(func=cmd_run)
+    s = sub.add_parser("schema", help="print the contract file's JSON Schema")
+    s.set_defaults(func=cmd_schema)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from schemas.errors import InvalidContract
+
+    try:
+        return args.func(args)
+    except InvalidContract as e:
+        return _report_invalid(getattr(args, "file", "(contract)"), e.issues)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # an internal error: say so, no traceback, exit 1
+        sys.stderr.write(f"internal error ({type(e).__name__}): {e}\n"
+                         "this is a bug in the engine, not in your contract; no result was "
+                         "produced\n")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,223 @@
+"""The order of a contract year (semantics §3); the only loop over years.
+
+Each year:
+
+1. project every stream and apply local retention (done once, up front: :mod:`.streams`);
+2. after the last year L, hand every stream to the exit's successor and skip the rest;
+3. baselines and increments; risk-pool contributions from the clauses that fund a pool;
+4. split clauses divide what is left; caps are applied;
+5. equity clauses book contributions, pay dividends, allocate losses; cost shares;
+6. guarantees (pool first, then the backstop);
+7. exit triggers;
+8. in year L: settlement, then pool residuals.
+
+Amounts are int64 arrays with a leading scenario axis: ``shareable[stream]`` has shape
+(S, Y). One contract is one scenario; a Monte Carlo run is S of them through the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from schemas.claims import claims
+from schemas.contract import (
+    Buffer,
+    Contract,
+    CostShare,
+    Equity,
+    IndicatorSplit,
+    MaxOfPrice,
+    NpvPrice,
+    RiskPool,
+    TaxSplit,
+)
+
+from .clauses.cost_share import CostShareClause
+from .clauses.equity import EquityClause, contribution_fen
+from .clauses.exit import ExitClause
+from .clauses.indicator_split import IndicatorClause
+from .clauses.risk_pool import PoolClause
+from .clauses.split import SplitClause
+from .ledger import ConservationError, Ledger
+from .money import format_yuan
+
+
+def _y(v) -> str:
+    return format_yuan(int(v), grouped=True)
+
+
+@dataclass
+class Run:
+    """Everything one evaluation produced, over S scenarios."""
+
+    contract: Contract
+    ledger: Ledger
+    last: np.ndarray  # L by scenario, contract years
+    equity: dict[str, EquityClause]
+    pools: dict[str, PoolClause]
+    exit: ExitClause | None
+
+
+def _uses_npv(price) -> bool:
+    if isinstance(price, NpvPrice):
+        return True
+    if isinstance(price, MaxOfPrice):
+        return any(_uses_npv(p) for p in price.of)
+    return False
+
+
+def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
+             triggers_enabled: bool = True) -> Run:
+    """Compute the ledger of a valid contract for S scenarios of stream amounts.
+
+    ``shareable`` maps every stream id to an int64 array (S, Y) of whole fen after local
+    retention. Raises :class:`~sharing.ledger.ConservationError` if an identity of §1 fails.
+    """
+    S = next(iter(shareable.values())).shape[0]
+    Y = contract.years
+    parties = [p.id for p in contract.parties]
+    ledger = Ledger(parties, S, Y)
+    receiving = contract.receiving
+    kinds = {s.id: s.kind for s in contract.streams}
+    sign = {sid: (-1 if k == "cost" else 1) for sid, k in kinds.items()}
+
+    equity = {c.id: EquityClause(contract, c, S) for c in contract.clauses
+              if isinstance(c, Equity)}
+    ratios = {cid: e.ratios for cid, e in equity.items()}
+    contributions = [(k.party, k.year, contribution_fen(contract, k.value, k.area_mu,
+                                                        k.price_per_mu))
+                     for e in equity.values() for k in e.clause.contributions]
+    by_party: dict[str, list[int]] = {}
+    for party, year, value in contributions:
+        by_party.setdefault(party, [0] * Y)[year - 1] += value
+    splits = {c.id: SplitClause(contract, c, S, ratios) for c in contract.clauses
+              if isinstance(c, (TaxSplit, Buffer))}
+    costs = {c.id: CostShareClause(contract, c, ratios) for c in contract.clauses
+             if isinstance(c, CostShare)}
+    indicators = {c.id: IndicatorClause(contract, c) for c in contract.clauses
+                  if isinstance(c, IndicatorSplit)}
+    pools = {c.id: PoolClause(contract, c, S, by_party) for c in contract.clauses
+             if isinstance(c, RiskPool)}
+    ex_def = contract.exit_clause()
+    ex = (ExitClause(contract, ex_def, S, contributions, triggers_enabled)
+          if ex_def is not None else None)
+    if (ex is not None and triggers_enabled and ex_def.triggers and ex_def.exiting
+            and _uses_npv(ex_def.price)):
+        # The npv price looks at the run with no trigger (L = T there), §3.6.
+        other = evaluate(contract, shareable, triggers_enabled=False)
+        idx = other.ledger.index[ex_def.exiting]
+        flows = other.ledger.costs[idx].copy()
+        for rec in other.ledger.receipts.values():
+            flows += rec[idx]
+        ex.counterfactual = flows
+    claimed = {key for key, found in claims(contract).items() if found}
+    money_streams = [s.id for s in contract.streams if s.kind != "indicator"]
+    indicator_streams = [s.id for s in contract.streams if s.kind == "indicator"]
+    last = ex.last if ex is not None else np.full(S, Y, dtype=np.int64)
+
+    for t in range(1, Y + 1):
+        y = t - 1
+        ledger.start_year()
+        active = t <= last
+        stream_in = sum((shareable[sid][:, y] * sign[sid] for sid in money_streams),
+                        ledger.zero())
+        clause_in: dict[str, np.ndarray] = {}
+
+        # 2. After L every stream goes whole to the successor.
+        if ex is not None:
+            _handover(contract, ex, t, ~active, shareable, sign, ledger)
+
+        # 3. Baselines, increments, pool funding.
+        units = {cid: sc.prepare(t, shareable, active, ledger) for cid, sc in splits.items()}
+        increments = {cid: (splits[cid].increment(u, S) if u else None)
+                      for cid, u in units.items()}
+        for cid, u in units.items():
+            clause_in[cid] = sum((x.amount for x in u), ledger.zero())
+        for pool in pools.values():
+            for f in pool.clause.funded_by:
+                pool.fund(t, f.clause, f.rate, units[f.clause], ledger)
+
+        # 4. Splits and caps.
+        for cid, sc in splits.items():
+            sc.split(t, units[cid], ledger)
+        for sid in money_streams:
+            if (sid, t) not in claimed:
+                amount = shareable[sid][:, y] * active * sign[sid]
+                ledger.post(y, None, sid, receiving, "unclaimed", amount,
+                            lambda s, a=amount, sid=sid, t=t: f"{sid} {_y(a[s])}: no clause claims it "
+                            f"in {contract.calendar(t)}, so it stays with the receiving party")
+
+        # 5. Equity and cost sharing.
+        for cid, e in equity.items():
+            e.contribute(t, active, ledger)
+            profit = sum((shareable[sid][:, y] for sid in e.clause.profit_streams),
+                         ledger.zero())
+            clause_in[cid] = profit * active
+            e.distribute(t, profit, active, ledger)
+        for cid, cs in costs.items():
+            if cs.claims(t):
+                cost = sum((shareable[sid][:, y] for sid in cs.clause.streams),
+                           ledger.zero()) * active
+                clause_in[cid] = -cost
+                cs.allocate_costs(t, cost, ledger)
+
+        # Indicators: their own ledger, same rules (§3.5).
+        for ic in indicators.values():
+            if ic.claims(t):
+                amount = sum((shareable[sid][:, y] for sid in ic.clause.streams),
+                             ledger.zero()) * active
+                ic.book(t, amount, ledger)
+        for sid in indicator_streams:
+            if (sid, t) not in claimed:
+                amount = shareable[sid][:, y] * active
+                ledger.post_indicator(y, None, sid, receiving, "unclaimed", amount,
+                                      lambda s, a=amount, sid=sid: f"{sid} {_y(a[s])}: no "
+                                      "clause claims it, so it counts for the receiving party",
+                                      None)
+
+        # 6. Guarantees.
+        for pool in pools.values():
+            pool.guarantee(t, active, ledger)
+
+        # 7. Exit triggers.
+        if ex is not None:
+            ex.evaluate(t, increments, ledger)
+            last = ex.last
+
+        # 8. In year L: settlement, then pool residuals.
+        is_last = last == t
+        if ex is not None and is_last.any():
+            ex.settle(t, is_last, ledger)
+        for pool in pools.values():
+            if is_last.any():
+                pool.residual(t, is_last, ledger)
+            pool.close_year()
+            if np.any(pool.inflow != pool.outflow + pool.balance):
+                raise ConservationError(f"{contract.calendar(t)}: pool {pool.id} took in "
+                                        f"{pool.inflow} and paid out {pool.outflow} with "
+                                        f"balance {pool.balance}")
+
+        ledger.check_year(y, contract.calendar(t), stream_in, clause_in)
+
+    return Run(contract, ledger, last, equity, pools, ex)
+
+
+def _handover(contract: Contract, ex: ExitClause, t: int, after: np.ndarray,
+              shareable: dict[str, np.ndarray], sign: dict[str, int], ledger: Ledger) -> None:
+    """Step 2: after L, every stream's shareable amount goes whole to the successor (§3.6)."""
+    if not after.any():
+        return
+    y = t - 1
+    for s in contract.streams:
+        amount = shareable[s.id][:, y] * after
+        why = (lambda i, a=amount, sid=s.id: f"{sid} {_y(a[i])}: after the last year "
+               f"{contract.calendar(int(ex.last[i]))}, handed over whole to {ex.successor}")
+        if s.kind == "indicator":
+            ledger.post_indicator(y, ex.id, s.id, ex.successor, "handover", amount, why, None)
+        else:
+            ledger.post(y, ex.id, s.id, ex.successor, "handover", amount * sign[s.id], why)
+    ledger.event(y, ex.id, "handover", after & (ex.last == t - 1),
+                 lambda i: f"from {contract.calendar(t)} every stream goes to {ex.successor}")
+

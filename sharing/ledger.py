@@ -1,0 +1,160 @@
+"""The ledger: entries with their ``why``, events, and the accumulators built from them (§4).
+
+Amounts are int64 arrays over the scenario axis (shape ``(S,)``). A ``why`` is a function of
+the scenario index returning the text, so thousands of scenarios cost no string formatting
+until one is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Why = Callable[[int], str]
+
+#: Entry kinds that count as a party's receipts from a clause (§3).
+RECEIPT_KINDS = frozenset({"baseline", "share", "cap_excess", "dividend", "loss"})
+#: Entry kinds that hand out a stream's shareable amount (stream conservation, §1).
+STREAM_KINDS = frozenset({"baseline", "share", "cap_excess", "unclaimed", "dividend",
+                          "retained", "loss", "cost", "pool_in", "handover"})
+#: Transfers between parties: each sums to zero every year (§1).
+TRANSFER_KINDS = ("backstop", "buyout", "penalty")
+ENTRY_KINDS = ("baseline", "share", "cap_excess", "unclaimed", "contribution", "dividend",
+               "retained", "loss", "cost", "pool_in", "pool_out", "backstop", "buyout",
+               "penalty", "residual", "handover")
+
+
+class ConservationError(RuntimeError):
+    """An identity of §1 failed: an internal error, never a returned result."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    year: int  # index 0 = contract year 1
+    clause: str | None
+    stream: str | None
+    party: str | None
+    kind: str
+    amount: np.ndarray  # int64 (S,)
+    why: Why
+    mode: str | None = None  # indicator entries: "split" or "full_each"
+
+
+@dataclass(frozen=True)
+class Event:
+    year: int  # index
+    clause: str
+    kind: str
+    mask: np.ndarray  # bool (S,): the scenarios in which it happened
+    detail: Why
+
+
+class Ledger:
+    """Money and indicator entries of one run over S scenarios and Y years."""
+
+    def __init__(self, parties: list[str], scenarios: int, years: int):
+        self.parties = parties
+        self.index = {p: i for i, p in enumerate(parties)}
+        self.S, self.Y = scenarios, years
+        shape = (len(parties), scenarios, years)
+        self.entries: list[Entry] = []
+        self.indicator_entries: list[Entry] = []
+        self.events: list[Event] = []
+        self.net = np.zeros(shape, dtype=np.int64)
+        self.by_kind: dict[str, np.ndarray] = {}
+        self.receipts: dict[str, np.ndarray] = {}  # clause -> (P, S, Y)
+        self.costs = np.zeros(shape, dtype=np.int64)  # `cost` entries, for npv prices (§3.6)
+        self.indicators = np.zeros(shape, dtype=np.int64)
+        # per-year sums for the conservation checks, reset by the engine every year
+        self.year_stream_out = np.zeros(scenarios, dtype=np.int64)
+        self.year_clause_out: dict[str, np.ndarray] = {}
+        self.year_transfers = {k: np.zeros(scenarios, dtype=np.int64) for k in TRANSFER_KINDS}
+
+    def zero(self) -> np.ndarray:
+        return np.zeros(self.S, dtype=np.int64)
+
+    def start_year(self) -> None:
+        self.year_stream_out[:] = 0
+        self.year_clause_out.clear()
+        for v in self.year_transfers.values():
+            v[:] = 0
+
+    def post(self, year: int, clause: str | None, stream: str | None, party: str | None,
+             kind: str, amount: np.ndarray, why: Why) -> None:
+        """Book one entry; all-zero amounts are not listed (they change nothing)."""
+        if kind in STREAM_KINDS:
+            self.year_stream_out += amount
+        if clause is not None and kind in RECEIPT_KINDS | {"retained", "cost", "pool_in"}:
+            acc = self.year_clause_out.get(clause)
+            if acc is None:
+                self.year_clause_out[clause] = amount.copy()
+            else:
+                acc += amount
+        if kind in self.year_transfers:
+            self.year_transfers[kind] += amount
+        if not amount.any():
+            return
+        self.entries.append(Entry(year, clause, stream, party, kind, amount.copy(), why))
+        if party is None:
+            return
+        p = self.index[party]
+        self.net[p, :, year] += amount
+        acc = self.by_kind.get(kind)
+        if acc is None:
+            acc = self.by_kind[kind] = np.zeros_like(self.net)
+        acc[p, :, year] += amount
+        if kind in RECEIPT_KINDS and clause is not None:
+            rec = self.receipts.get(clause)
+            if rec is None:
+                rec = self.receipts[clause] = np.zeros_like(self.net)
+            rec[p, :, year] += amount
+        if kind == "cost":
+            self.costs[p, :, year] += amount
+
+    def post_indicator(self, year: int, clause: str | None, stream: str | None, party: str,
+                       kind: str, amount: np.ndarray, why: Why, mode: str | None) -> None:
+        if not amount.any():
+            return
+        self.indicator_entries.append(
+            Entry(year, clause, stream, party, kind, amount.copy(), why, mode))
+        self.indicators[self.index[party], :, year] += amount
+
+    def event(self, year: int, clause: str, kind: str, mask: np.ndarray, detail: Why) -> None:
+        if mask.any():
+            self.events.append(Event(year, clause, kind, mask.copy(), detail))
+
+    def receipts_of(self, clause: str, party: str, year: int) -> np.ndarray:
+        rec = self.receipts.get(clause)
+        if rec is None:
+            return self.zero()
+        return rec[self.index[party], :, year]
+
+    def receipts_through(self, clause: str, party: str, year: int) -> np.ndarray:
+        rec = self.receipts.get(clause)
+        if rec is None:
+            return self.zero()
+        return rec[self.index[party], :, : year + 1].sum(axis=1)
+
+    # ---- §1 conservation ---------------------------------------------------------------
+    def check_year(self, year: int, calendar: int, stream_in: np.ndarray,
+                   clause_in: dict[str, np.ndarray]) -> None:
+        """Every identity of §1 for one year; raise ConservationError naming both sides."""
+        if np.any(self.year_stream_out != stream_in):
+            s = int(np.argmax(self.year_stream_out != stream_in))
+            raise ConservationError(
+                f"{calendar}: the streams' shareable amounts ({int(stream_in[s])} fen) differ "
+                f"from what was handed out ({int(self.year_stream_out[s])} fen), scenario {s}")
+        for clause, took in clause_in.items():
+            out = self.year_clause_out.get(clause, self.zero())
+            if np.any(out != took):
+                s = int(np.argmax(out != took))
+                raise ConservationError(
+                    f"{calendar}: clause {clause} took in {int(took[s])} fen and handed out "
+                    f"{int(out[s])} fen, scenario {s}")
+        for kind, total in self.year_transfers.items():
+            if total.any():
+                s = int(np.argmax(total != 0))
+                raise ConservationError(f"{calendar}: {kind} transfers sum to {int(total[s])} "
+                                        f"fen, not 0, scenario {s}")

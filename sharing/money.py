@@ -1,0 +1,160 @@
+"""Exact money: fen, rounding half up, largest-remainder allocation (semantics §1).
+
+Every ledger amount is a whole number of fen. Arrays of amounts are numpy int64 with a
+leading scenario axis (shape ``(S,)`` for one year of one stream), so the same code serves
+one contract (S = 1) and thousands of scenarios at once.
+
+numpy int64 wraps silently. Products of an amount and a share's numerator can pass 2**63
+(10**14 fen × a 10**10 numerator), so every product here is bounded first and, where the
+bound does not fit, computed on Python integers (an ``object`` array) instead: slower, never
+wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from math import lcm
+
+import numpy as np
+
+FEN_PER_YUAN = 100
+FEN_PER_WAN = 1_000_000
+INT64_SAFE = 2**62  # headroom below 2**63 for sums of two safe products
+
+FenArray = np.ndarray  # int64, shape (S,)
+
+
+def round_half_up(x: Fraction) -> int:
+    """Round an exact amount of fen to a whole fen, half away from zero (四舍五入, §1).
+
+    >>> round_half_up(Fraction(-1, 2)), round_half_up(Fraction(5, 2)), round_half_up(Fraction(249, 100))
+    (-1, 3, 2)
+    """
+    n, d = x.numerator, x.denominator
+    if n >= 0:
+        return (2 * n + d) // (2 * d)
+    return -((-2 * n + d) // (2 * d))
+
+
+def _round_div(num: np.ndarray, den: int) -> np.ndarray:
+    """num / den rounded half away from zero, elementwise; den > 0; exact on int or object."""
+    mag = (2 * abs(num) + den) // (2 * den)
+    return np.where(num < 0, -mag, mag)
+
+
+def _fits(max_abs: int, factor: int) -> bool:
+    return max_abs * factor < INT64_SAFE
+
+
+def as_exact(arr: np.ndarray, factor: int) -> np.ndarray:
+    """The array itself when ``arr * factor`` fits int64, else an object array of Python ints."""
+    if arr.dtype == object:
+        return arr
+    m = int(np.abs(arr).max()) if arr.size else 0
+    if _fits(m, abs(factor)):
+        return arr
+    return arr.astype(object)
+
+
+def to_int64(arr: np.ndarray) -> np.ndarray:
+    """Back to int64 after exact work; every result here is a bounded amount of fen."""
+    if arr.dtype == object:
+        return np.array([int(v) for v in arr.ravel()], dtype=np.int64).reshape(arr.shape)
+    return arr.astype(np.int64, copy=False)
+
+
+def mul_round(amount: np.ndarray, rate: Fraction) -> np.ndarray:
+    """rate × amount, computed exactly and rounded once, half up, to the fen (§1)."""
+    if rate == 1:
+        return amount.astype(np.int64, copy=True)
+    if rate == 0:
+        return np.zeros_like(amount, dtype=np.int64)
+    p, q = rate.numerator, rate.denominator
+    exact = as_exact(amount, p) * p
+    return to_int64(_round_div(exact, q))
+
+
+def allocate(amount: np.ndarray, shares: Sequence[Fraction]) -> np.ndarray:
+    """Divide ``amount`` (fen, shape (S,)) among parties by ``shares`` summing to 1 (§1).
+
+    Returns an int64 array of shape (P, S), parties in the order given (the contract's
+    ``parties`` order, which decides ties). Each party first gets floor(X·s); the fen left
+    over go one each to the largest remainders, ties to the party listed first. A negative
+    amount is allocated as its absolute value and every part takes its sign. The parts sum
+    to X exactly.
+    """
+    amount = np.asarray(amount)
+    n_parties = len(shares)
+    den = lcm(*(s.denominator for s in shares)) if shares else 1
+    nums = [s.numerator * (den // s.denominator) for s in shares]
+    mag = np.abs(amount)
+    mag = as_exact(mag, max(nums) if nums else 1)
+    parts = np.empty((n_parties,) + amount.shape, dtype=mag.dtype)
+    rems = np.empty_like(parts)
+    for i, n in enumerate(nums):
+        prod = mag * n
+        parts[i] = prod // den
+        rems[i] = prod % den
+    left = mag - parts.sum(axis=0)  # fen still to hand out: 0 <= left < P
+    if np.any(left):
+        # Stable sort on descending remainder: ties keep the listed order.
+        order = np.argsort(-rems, axis=0, kind="stable")
+        rank = np.argsort(order, axis=0, kind="stable")  # each party's place in that order
+        parts = parts + (rank < left)
+    parts = to_int64(parts)
+    return np.where(amount < 0, -parts, parts)
+
+
+# ---- conversion and display -------------------------------------------------------------
+
+def to_fen_exact(value: Fraction, unit_fen: int) -> Fraction:
+    """A money field in the file's unit as an exact amount of fen (not yet rounded)."""
+    return value * unit_fen
+
+
+def format_yuan(fen: int, grouped: bool = False) -> str:
+    """Whole fen as yuan with two decimals: 123450 -> "1234.50"; never "-0.00"."""
+    fen = int(fen)
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), FEN_PER_YUAN)
+    body = f"{whole:,}" if grouped else str(whole)
+    return f"{sign}{body}.{cents:02d}"
+
+
+def format_exact_yuan(fen: Fraction, grouped: bool = True) -> str:
+    """An exact, not yet rounded, amount of fen for a ``why`` text: 1,379,700.0945."""
+    if fen.denominator == 1:
+        return format_yuan(fen.numerator, grouped)
+    yuan = fen / FEN_PER_YUAN
+    digits = 2
+    while (yuan * 10**digits).denominator != 1 and digits < 6:
+        digits += 1
+    scaled = yuan * 10**digits
+    approx = "" if scaled.denominator == 1 else "…"
+    n = int(abs(scaled))
+    sign = "-" if yuan < 0 else ""
+    whole, frac = divmod(n, 10**digits)
+    body = f"{whole:,}" if grouped else str(whole)
+    return f"{sign}{body}.{frac:0{digits}d}{approx}"
+
+
+def format_share(s: Fraction) -> str:
+    """A share or rate as a short exact decimal when it has one, else as a fraction."""
+    d = s.denominator
+    k = 0
+    while d % 2 == 0 or d % 5 == 0:
+        if d % 2 == 0:
+            d //= 2
+        if d % 5 == 0:
+            d //= 5
+        k += 1
+    if d != 1 or k > 8:
+        return f"{s.numerator}/{s.denominator}"
+    digits = max(2, k) if s.denominator != 1 else 0
+    if digits == 0:
+        return str(s.numerator)
+    n = s * 10**digits
+    whole, frac = divmod(abs(int(n)), 10**digits)
+    sign = "-" if s < 0 else ""
+    return f"{sign}{whole}.{frac:0{digits}d}"

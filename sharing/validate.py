@@ -1,0 +1,99 @@
+"""From a parsed document to a valid contract, or every reason it is not (semantics §3.7).
+
+Three layers, each reporting field paths: the pydantic models (types, ranges, sums), the
+cross-clause checks of :mod:`schemas.checks`, and the checks that need the projections
+(an amount past the ledger's limit, equity needed before it exists).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from schemas.checks import check
+from schemas.claims import segment_at
+from schemas.contract import UNION_TAGS, Contract, CostShare, Equity, FromEquity, TaxSplit
+from schemas.errors import InvalidContract, Issue, from_pydantic, issue
+
+from .clauses.equity import equity_ratios
+from .streams import Projection, life_start, project, projection_issues
+
+
+def parse_contract(doc: dict[str, Any]) -> Contract:
+    """Validate a document; raise InvalidContract listing every problem found."""
+    try:
+        contract = Contract.model_validate(doc)
+    except ValidationError as e:
+        raise InvalidContract(from_pydantic(e.errors(include_url=False), UNION_TAGS)) from None
+    issues = check(contract)
+    if issues:
+        raise InvalidContract(issues)
+    projections = project_all(contract)
+    issues = projection_issues(contract, projections) or equity_issues(contract, projections)
+    if issues:
+        raise InvalidContract(issues)
+    return contract
+
+
+def project_all(contract: Contract) -> dict[str, Projection]:
+    return {s.id: project(contract, s) for s in contract.streams}
+
+
+def equity_issues(contract: Contract, projections: dict[str, Projection]) -> list[Issue]:
+    """Equity must exist wherever a ratio is needed, checked over years 1..T (§3.3)."""
+    out: list[Issue] = []
+    first: dict[str, int | None] = {}
+    for ci, cl in enumerate(contract.clauses):
+        if not isinstance(cl, Equity):
+            continue
+        ratios = equity_ratios(contract, cl)
+        start = next((t for t, r in enumerate(ratios, start=1) if r is not None), None)
+        first[cl.id] = start
+        for t in range(1, contract.term() + 1):
+            if ratios[t - 1] is not None:
+                break
+            profit = sum(projections[sid].shareable[t - 1] for sid in cl.profit_streams)
+            if profit > 0:
+                out.append(issue(f"clauses[{ci}].profit_streams", "equity_missing_profit",
+                                 "profit in {year} (contract year {t}) but {clause} has no "
+                                 "equity yet (no contribution made by then)",
+                                 year=contract.calendar(t), t=t, clause=cl.id))
+                break
+            if profit < 0 and cl.losses == "cash_call" and cl.loss_shares is None:
+                out.append(issue(f"clauses[{ci}].losses", "equity_missing_loss",
+                                 "a loss in {year} (contract year {t}) must be called by "
+                                 "equity ratios, but {clause} has no equity yet; give "
+                                 "loss_shares", year=contract.calendar(t), t=t, clause=cl.id))
+                break
+    for ci, cl in enumerate(contract.clauses):
+        if not isinstance(cl, (TaxSplit, CostShare)):
+            continue
+        since = isinstance(cl, TaxSplit) and cl.timing == "since_relocation"
+        for si, seg in enumerate(cl.schedule):
+            if not isinstance(seg.shares, FromEquity):
+                continue
+            eq = seg.shares.from_equity
+            start = first.get(eq)
+            offsets = ([life_start(contract, contract.stream(sid)) - 1 for sid in cl.streams]
+                       if since else [0])
+            bad = None
+            for off in offsets:
+                for k in range(seg.years[0], seg.years[1] + 1):
+                    t = off + k  # the contract year in which the amount is booked
+                    if t > contract.term():
+                        break
+                    if start is None or t < start:
+                        if segment_at(cl.schedule, k) == si:
+                            bad = t
+                            break
+                if bad is not None:
+                    break
+            if bad is not None:
+                out.append(issue(f"clauses[{ci}].schedule[{si}].shares.from_equity",
+                                 "equity_missing_shares", "from_equity {clause} is used in {year} "
+                                 "(contract year {t}) but {clause} has no equity before "
+                                 "{start}", clause=eq, year=contract.calendar(bad), t=bad,
+                                 start=("its first contribution" if start is None
+                                        else contract.calendar(start))))
+    return out
