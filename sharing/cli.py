@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import io
 import json
 import sys
@@ -137,7 +138,24 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
     s = sub.add_parser("schema", help="print the contract file's JSON Schema")
     s.set_defaults(func=cmd_schema)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            continue
+        module.register(sub)
     return p
+
+
+#: Modules adding subcommands; each has ``register(subparsers)`` and sets ``func`` on its
+#: parsers (a function taking the parsed args and returning the exit status). Keep their
+#: imports light at module level: heavy libraries load inside the command's function.
+COMMAND_MODULES = (
+    "sharing.scenarios.cli",  # sweep, montecarlo, compare, explain, solve
+    "sharing.audit.cli",  # presets, new, audit, check, verify, report, audit-log
+)
 
 
 def main(argv: list[str] | None = None) -> int:
