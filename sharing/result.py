@@ -104,7 +104,7 @@ def to_json(run: Run, s: int = 0) -> dict[str, Any]:
     for cid, pool in run.pools.items():
         clauses[cid] = {"kind": "risk_pool",
                         "pool_balances": [format_yuan(int(b[s])) for b in pool.balances]}
-    return {
+    doc = {
         "engine": {"name": ENGINE_NAME, "version": __version__},
         "contract_sha256": contract_sha256(c),
         "name": c.name,
@@ -119,6 +119,15 @@ def to_json(run: Run, s: int = 0) -> dict[str, Any]:
         "events": events,
         "clauses": clauses,
     }
+    doc["result_sha256"] = result_sha256(doc)
+    return doc
+
+
+def result_sha256(doc: dict[str, Any]) -> str:
+    """SHA-256 of a result's canonical JSON, the ``result_sha256`` field itself left out."""
+    body = {k: v for k, v in doc.items() if k != "result_sha256"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def conformance_shape(result: dict[str, Any]) -> dict[str, Any]:
