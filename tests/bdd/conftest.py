@@ -41,6 +41,7 @@ The Chinese step texts (``zh_steps.py``) drive the same document.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from fractions import Fraction
@@ -222,6 +223,7 @@ def clause_field(sc: Scenario, cid: str, field: str, value: str) -> None:
 # buffers
 
 @given(step("a {shape:Id} buffer {cid:Id} keeping {start:Share} for {party:Id} over {years:d} years"))
+@given(step("a {shape:Id} buffer {cid:Id} keeping {start:Share} for {party:Id} over {years:d} year"))
 def buffer_shaped(sc: Scenario, shape: str, cid: str, start: str, party: str, years: int) -> None:
     assert shape in ("flat", "linear"), shape
     sc.add_clause({"id": cid, "kind": "buffer", "party": party, "years": years,
@@ -415,11 +417,35 @@ def penalty_rate(sc: Scenario, cid: str, rate: str) -> None:
     sc.clause(cid)["penalty"] = {"rate_of_price": rate}
 
 
+@given(step("an alternative in which clause {cid:Id} is a since_relocation tax_split on {streams:Names} of the total with shares:"))
+def alternative(sc: Scenario, cid: str, streams: list[str], datatable: list[list[str]]) -> None:
+    """A copy of the contract with the clause replaced by a tax_split whose schedule is the
+    table (one row per segment: years, then a share per party)."""
+    header = [h.strip() for h in datatable[0]]
+    schedule = [{"years": row[0].strip(),
+                 "shares": {p: v.strip() for p, v in zip(header[1:], row[1:], strict=True)}}
+                for row in datatable[1:]]
+    alt = copy.deepcopy(sc.doc)
+    i = next(i for i, c in enumerate(alt["clauses"]) if c["id"] == cid)
+    alt["clauses"][i] = {"id": f"{cid}_as_tax_split", "kind": "tax_split", "streams": streams,
+                         "basis": "total", "timing": "since_relocation", "schedule": schedule}
+    sc.alternative = alt
+
+
 # ---- When ---------------------------------------------------------------------------------------
 
 @when("the contract is run")
 def run(sc: Scenario) -> None:
     run_document(sc)
+
+
+@when("the contract and its alternative are run")
+def run_both(sc: Scenario) -> None:
+    main, alt = sc.doc, sc.alternative
+    sc.doc = alt
+    run_document(sc)
+    sc.doc = main
+    run_document(sc)  # the main run last: the Then steps read it
 
 
 @when("the contract is checked")

@@ -195,6 +195,7 @@ class Scenario:
         self.result: dict[str, Any] | None = None
         self.error: InvalidContract | None = None
         self.runs: list[dict[str, Any]] = []
+        self.alternative: dict[str, Any] | None = None
 
     # lookups on the document
     def stream(self, sid: str) -> dict[str, Any]:
