@@ -19,6 +19,7 @@ from pydantic import (
     Discriminator,
     Field,
     PlainSerializer,
+    PrivateAttr,
     Tag,
     WithJsonSchema,
     field_validator,
@@ -467,6 +468,9 @@ UNION_TAGS = frozenset(CLAUSE_KINDS + ("from_equity", "map", "increment_below", 
 
 class Contract(Model):
     """A whole contract file (semantics §5)."""
+
+    #: Derived data computed once per contract (projections, claims), never serialised.
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     name: str = Field(default="", max_length=500)
     description: str = Field(default="", max_length=20000)

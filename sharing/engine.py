@@ -105,13 +105,9 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
           if ex_def is not None else None)
     if (ex is not None and triggers_enabled and ex_def.triggers and ex_def.exiting
             and _uses_npv(ex_def.price)):
-        # The npv price looks at the run with no trigger (L = T there), §3.6.
-        other = evaluate(contract, shareable, triggers_enabled=False)
-        idx = other.ledger.index[ex_def.exiting]
-        flows = other.ledger.costs[idx].copy()
-        for rec in other.ledger.receipts.values():
-            flows += rec[idx]
-        ex.counterfactual = flows
+        # The npv price looks at the run with no trigger (L = T there), §3.6; it is computed
+        # only if a trigger fires.
+        ex.counterfactual_source = lambda: _counterfactual(contract, shareable, ex_def.exiting)
     claimed = {key for key, found in claims(contract).items() if found}
     money_streams = [s.id for s in contract.streams if s.kind != "indicator"]
     indicator_streams = [s.id for s in contract.streams if s.kind == "indicator"]
@@ -201,7 +197,20 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
 
         ledger.check_year(y, contract.calendar(t), stream_in, clause_in)
 
+    ledger.finish()
     return Run(contract, ledger, last, equity, pools, ex)
+
+
+def _counterfactual(contract: Contract, shareable: dict[str, np.ndarray],
+                   exiting: str) -> np.ndarray:
+    """R_y of the exiting party in the run with no trigger: its receipts from all clauses
+    plus its ``cost`` entries, (S, Y) fen (§3.6, npv price)."""
+    other = evaluate(contract, shareable, triggers_enabled=False)
+    idx = other.ledger.index[exiting]
+    flows = other.ledger.costs[idx].copy()
+    for rec in other.ledger.receipts.values():
+        flows += rec[idx]
+    return flows
 
 
 def _handover(contract: Contract, ex: ExitClause, t: int, after: np.ndarray,

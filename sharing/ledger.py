@@ -19,6 +19,8 @@ RECEIPT_KINDS = frozenset({"baseline", "share", "cap_excess", "dividend", "loss"
 #: Entry kinds that hand out a stream's shareable amount (stream conservation, §1).
 STREAM_KINDS = frozenset({"baseline", "share", "cap_excess", "unclaimed", "dividend",
                           "retained", "loss", "cost", "pool_in", "handover"})
+#: Entry kinds by which a clause hands out what it took in (clause conservation, §1).
+CLAUSE_OUT_KINDS = RECEIPT_KINDS | {"retained", "cost", "pool_in"}
 #: Transfers between parties: each sums to zero every year (§1).
 TRANSFER_KINDS = ("backstop", "buyout", "penalty")
 ENTRY_KINDS = ("baseline", "share", "cap_excess", "unclaimed", "contribution", "dividend",
@@ -84,9 +86,12 @@ class Ledger:
     def post(self, year: int, clause: str | None, stream: str | None, party: str | None,
              kind: str, amount: np.ndarray, why: Why) -> None:
         """Book one entry; all-zero amounts are not listed (they change nothing)."""
+        if not amount.any():
+            return
+        amount = amount.copy()
         if kind in STREAM_KINDS:
             self.year_stream_out += amount
-        if clause is not None and kind in RECEIPT_KINDS | {"retained", "cost", "pool_in"}:
+        if clause is not None and kind in CLAUSE_OUT_KINDS:
             acc = self.year_clause_out.get(clause)
             if acc is None:
                 self.year_clause_out[clause] = amount.copy()
@@ -94,24 +99,32 @@ class Ledger:
                 acc += amount
         if kind in self.year_transfers:
             self.year_transfers[kind] += amount
-        if not amount.any():
-            return
-        self.entries.append(Entry(year, clause, stream, party, kind, amount.copy(), why))
-        if party is None:
-            return
-        p = self.index[party]
-        self.net[p, :, year] += amount
-        acc = self.by_kind.get(kind)
-        if acc is None:
-            acc = self.by_kind[kind] = np.zeros_like(self.net)
-        acc[p, :, year] += amount
-        if kind in RECEIPT_KINDS and clause is not None:
+        self.entries.append(Entry(year, clause, stream, party, kind, amount, why))
+        if kind in RECEIPT_KINDS and clause is not None and party is not None:
             rec = self.receipts.get(clause)
             if rec is None:
                 rec = self.receipts[clause] = np.zeros_like(self.net)
-            rec[p, :, year] += amount
-        if kind == "cost":
-            self.costs[p, :, year] += amount
+            rec[self.index[party], :, year] += amount
+
+    def finish(self) -> None:
+        """Add the entries up into the per-party tables (net, by kind, costs, indicators)."""
+        for entries, tables in ((self.entries, True), (self.indicator_entries, False)):
+            rows = [e for e in entries if e.party is not None]
+            if not rows:
+                continue
+            amounts = np.stack([e.amount for e in rows])
+            who = np.array([self.index[e.party] for e in rows])
+            when = np.array([e.year for e in rows])
+            if not tables:
+                np.add.at(self.indicators, (who, slice(None), when), amounts)
+                continue
+            np.add.at(self.net, (who, slice(None), when), amounts)
+            kinds = np.array([e.kind for e in rows])
+            for kind in set(kinds.tolist()):
+                sel = kinds == kind
+                acc = self.by_kind[kind] = np.zeros_like(self.net)
+                np.add.at(acc, (who[sel], slice(None), when[sel]), amounts[sel])
+            self.costs = self.by_kind.get("cost", self.costs)
 
     def post_indicator(self, year: int, clause: str | None, stream: str | None, party: str,
                        kind: str, amount: np.ndarray, why: Why, mode: str | None) -> None:
@@ -119,7 +132,6 @@ class Ledger:
             return
         self.indicator_entries.append(
             Entry(year, clause, stream, party, kind, amount.copy(), why, mode))
-        self.indicators[self.index[party], :, year] += amount
 
     def event(self, year: int, clause: str, kind: str, mask: np.ndarray, detail: Why) -> None:
         if mask.any():

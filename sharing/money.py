@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import lru_cache
 from math import lcm
 
 import numpy as np
@@ -75,7 +76,38 @@ def mul_round(amount: np.ndarray, rate: Fraction) -> np.ndarray:
     return to_int64(_round_div(exact, q))
 
 
-def allocate(amount: np.ndarray, shares: Sequence[Fraction]) -> np.ndarray:
+class Shares:
+    """Allocation shares over a common denominator, prepared once: s_i = nums[i] / den.
+
+    Clauses build these when they read the contract, so the yearly loop never normalises a
+    Fraction. ``fractions`` keeps the exact shares for ``why`` texts.
+    """
+
+    __slots__ = ("fractions", "den", "nums", "_col", "_max")
+
+    def __init__(self, fractions: Sequence[Fraction]):
+        self.fractions = tuple(fractions)
+        self.den = lcm(*(f.denominator for f in self.fractions)) if self.fractions else 1
+        self.nums = [f.numerator * (self.den // f.denominator) for f in self.fractions]
+        self._max = max(self.nums, default=0)
+        self._col = np.array(self.nums, dtype=object if self._max >= INT64_SAFE else np.int64)
+
+    def __len__(self) -> int:
+        return len(self.fractions)
+
+    def __getitem__(self, i: int) -> Fraction:
+        return self.fractions[i]
+
+    def __iter__(self):
+        return iter(self.fractions)
+
+
+@lru_cache(maxsize=4096)
+def _prepared(shares: tuple[Fraction, ...]) -> Shares:
+    return Shares(shares)
+
+
+def allocate(amount: np.ndarray, shares: Shares | Sequence[Fraction]) -> np.ndarray:
     """Divide ``amount`` (fen, shape (S,)) among parties by ``shares`` summing to 1 (§1).
 
     Returns an int64 array of shape (P, S), parties in the order given (the contract's
@@ -84,20 +116,22 @@ def allocate(amount: np.ndarray, shares: Sequence[Fraction]) -> np.ndarray:
     amount is allocated as its absolute value and every part takes its sign. The parts sum
     to X exactly.
     """
+    if not isinstance(shares, Shares):
+        shares = _prepared(tuple(shares))
     amount = np.asarray(amount)
-    n_parties = len(shares)
-    den = lcm(*(s.denominator for s in shares)) if shares else 1
-    nums = [s.numerator * (den // s.denominator) for s in shares]
     mag = np.abs(amount)
-    mag = as_exact(mag, max(nums) if nums else 1)
-    parts = np.empty((n_parties,) + amount.shape, dtype=mag.dtype)
-    rems = np.empty_like(parts)
-    for i, n in enumerate(nums):
-        prod = mag * n
-        parts[i] = prod // den
-        rems[i] = prod % den
+    col = shares._col
+    big = int(mag.max()) * shares._max >= INT64_SAFE if mag.size else False
+    if big or col.dtype == object:
+        mag = mag.astype(object)
+        col = col.astype(object)
+    prod = col.reshape((-1,) + (1,) * mag.ndim) * mag  # (P, S)
+    if prod.dtype == object:
+        parts, rems = prod // shares.den, prod % shares.den
+    else:
+        parts, rems = np.divmod(prod, shares.den)
     left = mag - parts.sum(axis=0)  # fen still to hand out: 0 <= left < P
-    if np.any(left):
+    if left.any():
         # Stable sort on descending remainder: ties keep the listed order.
         order = np.argsort(-rems, axis=0, kind="stable")
         rank = np.argsort(order, axis=0, kind="stable")  # each party's place in that order

@@ -30,7 +30,33 @@ class Projection:
     projected: list[int]  # rounded projection
     shareable: list[int]  # after local retention (rounded again)
     life_start: int  # contract year of life year 1
-    why: list[str]  # how each year's shareable amount was reached
+    unit_fen: int
+
+    def why(self, t: int) -> str:
+        """How contract year t's shareable amount was reached, in words (§2)."""
+        s = self.stream
+        if t < self.life_start:
+            return f"before relocation in {s.relocated_year}"
+        p = self.projected[t - 1]
+        if s.series is not None:
+            how = f"series {format_exact_yuan(s.series[t - 1] * self.unit_fen)}"
+        else:
+            assert s.first is not None
+            k = t - self.life_start + 1
+            ramp = s.ramp[k - 1] if s.ramp and k <= len(s.ramp) else Fraction(1)
+            exact = grown(s.first * self.unit_fen, s.growth, k) * ramp
+            how = format_exact_yuan(s.first * self.unit_fen)
+            if s.growth and k > 1:
+                how += f" × (1 + {format_share(s.growth)})^{k - 1}"
+            if ramp != 1:
+                how += f" × ramp {format_share(ramp)}"
+            if exact.denominator != 1:
+                how += f" = {format_exact_yuan(exact)} → {format_yuan(p, True)}"
+        if s.local_retention is not None and s.local_retention != 1:
+            how += (f"; × local retention {format_share(s.local_retention)} = "
+                    f"{format_exact_yuan(p * s.local_retention)} → "
+                    f"{format_yuan(self.shareable[t - 1], True)}")
+        return how
 
 
 def life_start(contract: Contract, stream: Stream) -> int:
@@ -45,43 +71,50 @@ def grown(amount: Fraction, growth: Fraction, t: int) -> Fraction:
     return amount * (1 + growth) ** (t - 1)
 
 
+def _round_ratio(num: int, den: int) -> int:
+    """num/den (den > 0) rounded half away from zero, on integers."""
+    if num >= 0:
+        return (2 * num + den) // (2 * den)
+    return -((-2 * num + den) // (2 * den))
+
+
 def project(contract: Contract, stream: Stream) -> Projection:
-    """Project one stream over the contract's years; exact, one rounding per rule."""
+    """Project one stream over the contract's years; exact, one rounding per rule.
+
+    The growth factor is carried as an exact integer numerator and denominator, multiplied
+    once a year, so year t is computed from the inputs directly (never from last year's
+    rounded figure) without normalising a Fraction every year.
+    """
     unit = contract.unit_fen
     start = life_start(contract, stream)
-    retention = stream.local_retention if stream.local_retention is not None else Fraction(1)
+    ret = stream.local_retention if stream.local_retention is not None else Fraction(1)
     projected: list[int] = []
     shareable: list[int] = []
-    why: list[str] = []
+    if stream.series is None:
+        assert stream.first is not None
+        first = stream.first * unit
+        g = 1 + stream.growth
+        num, den = first.numerator, first.denominator  # first × g^(k−1), exact
+        ramp = stream.ramp or []
     for t in range(1, contract.years + 1):
         if t < start:
             projected.append(0)
             shareable.append(0)
-            why.append(f"before relocation in {stream.relocated_year}")
             continue
         if stream.series is not None:
             exact = stream.series[t - 1] * unit
-            how = f"series {format_exact_yuan(exact)}"
+            p = _round_ratio(exact.numerator, exact.denominator)
         else:
-            assert stream.first is not None
             k = t - start + 1
-            ramp = stream.ramp[k - 1] if stream.ramp and k <= len(stream.ramp) else Fraction(1)
-            exact = grown(stream.first * unit, stream.growth, k) * ramp
-            how = f"{format_yuan(round_half_up(stream.first * unit), True)}"
-            if stream.growth and k > 1:
-                how += f" × (1 + {format_share(stream.growth)})^{k - 1}"
-            if ramp != 1:
-                how += f" × ramp {format_share(ramp)}"
-            if exact.denominator != 1:
-                how += f" = {format_exact_yuan(exact)}"
-        p = round_half_up(exact)
-        v = round_half_up(p * retention) if retention != 1 else p
-        if retention != 1:
-            how += f" → {format_yuan(p, True)} × local retention {format_share(retention)}"
+            if k > 1:
+                num *= g.numerator
+                den *= g.denominator
+            r = ramp[k - 1] if k <= len(ramp) else None
+            p = (_round_ratio(num * r.numerator, den * r.denominator) if r is not None
+                 else _round_ratio(num, den))
         projected.append(p)
-        shareable.append(v)
-        why.append(how)
-    return Projection(stream, projected, shareable, start, why)
+        shareable.append(p if ret == 1 else _round_ratio(p * ret.numerator, ret.denominator))
+    return Projection(stream, projected, shareable, start, unit)
 
 
 def projection_issues(contract: Contract, projections: dict[str, Projection]) -> list[Issue]:

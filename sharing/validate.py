@@ -37,7 +37,12 @@ def parse_contract(doc: dict[str, Any]) -> Contract:
 
 
 def project_all(contract: Contract) -> dict[str, Projection]:
-    return {s.id: project(contract, s) for s in contract.streams}
+    """Every stream's projection, computed once per contract object."""
+    cached = contract._derived.get("projections")
+    if cached is None:
+        cached = contract._derived["projections"] = {s.id: project(contract, s)
+                                                     for s in contract.streams}
+    return cached
 
 
 def equity_issues(contract: Contract, projections: dict[str, Projection]) -> list[Issue]:

@@ -15,7 +15,7 @@ import numpy as np
 from schemas.contract import Contract, Equity
 
 from ..ledger import Ledger
-from ..money import allocate, format_share, format_yuan, mul_round, round_half_up
+from ..money import Shares, allocate, format_share, format_yuan, mul_round, round_half_up
 
 
 def _y(v) -> str:
@@ -57,6 +57,7 @@ class EquityClause:
         self.id = clause.id
         self.parties = [p.id for p in contract.parties]
         self.ratios = equity_ratios(contract, clause)
+        self.shares = [Shares(r) if r is not None else None for r in self.ratios]
         self.deficit = np.zeros(scenarios, dtype=np.int64)
         self.deficits: list[np.ndarray] = []
         self.values = [contribution_fen(contract, k.value, k.area_mu, k.price_per_mu)
@@ -96,7 +97,7 @@ class EquityClause:
             before = self.deficit.copy()
         D = mul_round(pos - covered, payout)
         if D.any():
-            parts = allocate(D, ratios)
+            parts = allocate(D, self.shares[y])
             for i, p in enumerate(self.parties):
                 ledger.post(y, self.id, None, p, "dividend", parts[i],
                             lambda s, i=i, part=parts[i]:

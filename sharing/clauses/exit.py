@@ -7,6 +7,7 @@ between scenarios, so it is an array over the scenario axis.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -47,6 +48,7 @@ class ExitClause:
         self.triggers_enabled = triggers_enabled
         self.contributions = contributions  # (party, year, fen) over all equity clauses
         self.counterfactual: np.ndarray | None = None  # exiting party's R_y, (S, Y)
+        self.counterfactual_source: Callable[[], np.ndarray] | None = None
 
     # ---- step 7 --------------------------------------------------------------------------
     def evaluate(self, t: int, increments: dict[str, np.ndarray | None], ledger: Ledger) -> None:
@@ -100,6 +102,8 @@ class ExitClause:
             v = int(price.amount * self.c.unit_fen)
             return np.full(scenarios, v, dtype=np.int64), f"fixed price {_y(v)}"
         if isinstance(price, NpvPrice):
+            if self.counterfactual is None and self.counterfactual_source is not None:
+                self.counterfactual = self.counterfactual_source()
             if E >= self.term or self.counterfactual is None:
                 return np.zeros(scenarios, dtype=np.int64), "npv price 0 (no years left)"
             r = 1 + price.rate

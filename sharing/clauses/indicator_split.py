@@ -14,7 +14,7 @@ from schemas.claims import segment_at
 from schemas.contract import Contract, IndicatorSplit
 
 from ..ledger import Ledger
-from ..money import allocate, format_share, format_yuan
+from ..money import Shares, allocate, format_share, format_yuan
 
 
 def _y(v) -> str:
@@ -26,6 +26,8 @@ class IndicatorClause:
         self.clause = clause
         self.id = clause.id
         self.parties = [p.id for p in contract.parties]
+        self.shares = [Shares([seg.shares.get(p, Fraction(0)) for p in self.parties])
+                       for seg in clause.schedule]
 
     def claims(self, t: int) -> bool:
         return segment_at(self.clause.schedule, t) is not None
@@ -43,7 +45,7 @@ class IndicatorClause:
                                           lambda s: f"{_y(amount[s])} counted in full for each "
                                           f"party named ({label}, full_each)", mode)
             return
-        shares = [seg.shares.get(p, Fraction(0)) for p in self.parties]
+        shares = self.shares[segment_at(self.clause.schedule, t)]
         parts = allocate(amount, shares)
         for i, p in enumerate(self.parties):
             ledger.post_indicator(t - 1, self.id, stream, p, "share", parts[i],

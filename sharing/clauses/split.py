@@ -20,7 +20,7 @@ from schemas.claims import buffer_streams, segment_at
 from schemas.contract import Buffer, Contract, FromEquity, TaxSplit
 
 from ..ledger import Ledger
-from ..money import allocate, format_exact_yuan, format_share, format_yuan
+from ..money import Shares, allocate, format_exact_yuan, format_share, format_yuan
 from ..streams import baseline_fen, life_start
 
 
@@ -36,7 +36,7 @@ class Unit:
     streams: list[str]
     stream: str | None  # the stream named on entries (None when several are added up)
     life_year: int
-    shares: list[Fraction]  # by contract party order
+    shares: Shares  # by contract party order
     label: str  # "years 1-4", "life year 2 (years 1-3)", "buffer year 2 of 5"
     cap_key: str
     amount: np.ndarray
@@ -84,9 +84,15 @@ class SplitClause:
         self.cap_got = {key: np.zeros(scenarios, dtype=np.int64) for key in keys}
         self.cap_done = {key: np.zeros(scenarios, dtype=bool) for key in keys}
         self.life_start = {sid: life_start(contract, contract.stream(sid)) for sid in self.streams}
+        self._excess_shares: dict[tuple[int, int], tuple[Shares, str]] = {}
+        self._shares_memo: dict[tuple[Fraction, ...], Shares] = {}
+        self._claims = [self._claims_in(t) for t in range(1, contract.years + 1)]
+        bl = clause.baseline
+        self._baselines = ([baseline_fen(bl.amount, bl.growth, contract.unit_fen, k)
+                            for k in range(1, contract.years + 1)] if bl is not None else None)
 
     # ---- the schedule --------------------------------------------------------------------
-    def _segment(self, t: int, life_year: int) -> tuple[list[Fraction], str] | None:
+    def _segment(self, t: int, life_year: int) -> tuple[Shares, str] | None:
         """Shares by party order and a label, for a year the clause claims; None otherwise."""
         if self.is_buffer:
             b = self.clause
@@ -94,8 +100,8 @@ class SplitClause:
                 return None
             s = b.share_in_life_year(life_year)
             to = b.to or self.receiving
-            shares = [s if p == b.party else (1 - s if p == to else Fraction(0))
-                      for p in self.parties]
+            shares = self._memo([s if p == b.party else (1 - s if p == to else Fraction(0))
+                                 for p in self.parties])
             label = f"buffer year {life_year} of {b.years}, {b.shape}"
             return shares, label
         i = segment_at(self.clause.schedule, life_year)
@@ -108,11 +114,22 @@ class SplitClause:
         if isinstance(seg.shares, FromEquity):
             ratios = self.equity_ratios[seg.shares.from_equity][t - 1]
             assert ratios is not None, "validated: equity exists when from_equity is used"
-            return list(ratios), f"{label}, equity ratios of {seg.shares.from_equity}"
-        return [seg.shares.get(p, Fraction(0)) for p in self.parties], label
+            return self._memo(ratios), f"{label}, equity ratios of {seg.shares.from_equity}"
+        return self._memo([seg.shares.get(p, Fraction(0)) for p in self.parties]), label
 
-    def claims(self, t: int) -> list[tuple[list[str], int, list[Fraction], str]]:
+    def _memo(self, fractions: list[Fraction]) -> Shares:
+        """One Shares object per distinct share vector, so caches keyed on it hit."""
+        key = tuple(fractions)
+        hit = self._shares_memo.get(key)
+        if hit is None:
+            hit = self._shares_memo[key] = Shares(key)
+        return hit
+
+    def claims(self, t: int) -> list[tuple[list[str], int, Shares, str]]:
         """The streams this clause claims in contract year t, grouped into units."""
+        return self._claims[t - 1]
+
+    def _claims_in(self, t: int) -> list[tuple[list[str], int, Shares, str]]:
         if not self.per_stream:
             seg = self._segment(t, t)
             return [] if seg is None else [(self.streams, t, seg[0], seg[1])]
@@ -140,28 +157,27 @@ class SplitClause:
                         streams[0] if self.per_stream else self.id, amount)
             if self.basis == "increment":
                 bl = self.clause.baseline
-                base = baseline_fen(bl.amount, bl.growth, self.c.unit_fen, k) if bl else 0
+                base = self._baselines[k - 1] if self._baselines is not None else 0
                 unit.baseline = base
                 unit.base_part = np.minimum(amount, base)
                 unit.increment = amount - unit.base_part
                 if bl is not None:
-                    what = self._amount_text(streams, shareable, y)
-                    grow = (f" × (1 + {format_share(bl.growth)})^{k - 1}"
-                            if bl.growth and k > 1 else "")
-                    when = "life year" if self.per_stream else "year"
                     ledger.post(y, self.id, stream, self.baseline_owner, "baseline",
-                                unit.base_part, lambda s, a=amount, b=base, w=what, g=grow,
-                                bl=bl, k=k, wh=when:
-                                f"amount {_y(a[s])}{w}; baseline {_y(bl.amount * self.c.unit_fen)}"
-                                f"{g} = {_y(b)} ({wh} {k}); the part up to the baseline, "
-                                f"{_y(min(a[s], b))}, to the baseline owner")
+                                unit.base_part, lambda s, a=amount, b=base, k=k, st=streams:
+                                self._baseline_why(a[s], b, k, st))
             else:
                 unit.increment = amount.copy()
             units.append(unit)
         return units
 
-    def _amount_text(self, streams: list[str], shareable: dict[str, np.ndarray], y: int) -> str:
-        return " (" + " + ".join(streams) + ")"
+    def _baseline_why(self, amount: int, base: int, k: int, streams: list[str]) -> str:
+        bl = self.clause.baseline
+        grow = f" × (1 + {format_share(bl.growth)})^{k - 1}" if bl.growth and k > 1 else ""
+        when = "life year" if self.per_stream else "year"
+        return (f"amount {_y(amount)} ({' + '.join(streams)}); baseline "
+                f"{format_exact_yuan(bl.amount * self.c.unit_fen)}{grow} = {_y(base)} "
+                f"({when} {k}); the part up to the baseline, {_y(min(amount, base))}, to the "
+                f"baseline owner")
 
     def increment(self, units: list[Unit], scenarios: int) -> np.ndarray:
         """Σ max(0, amount − baseline) over the claimed streams, before pool and caps (§3.6)."""
@@ -258,16 +274,25 @@ class SplitClause:
                     f"; excess {_y(excess[s])} to the others")
         return allowed, excess, why_cap
 
+    def _renormalised(self, shares: Shares, capped: int) -> tuple[Shares, str]:
+        """The other parties' shares renormalised to sum to 1, for a cap's excess (§3.1)."""
+        key = (id(shares), capped)
+        hit = self._excess_shares.get(key)
+        if hit is None:
+            others = [s if i != capped else Fraction(0) for i, s in enumerate(shares)]
+            total = sum(others, Fraction(0))
+            if total == 0:
+                hit = (Shares([Fraction(int(p == self.receiving)) for p in self.parties]),
+                       "the other parties' shares are all 0, so to the receiving party")
+            else:
+                hit = (Shares([s / total for s in others]),
+                       "shares renormalised over the other parties")
+            self._excess_shares[key] = hit
+        return hit
+
     def _post_excess(self, ledger: Ledger, y: int, u: Unit, capped: int,
                      excess: np.ndarray) -> None:
-        others = [s if i != capped else Fraction(0) for i, s in enumerate(u.shares)]
-        total = sum(others, Fraction(0))
-        if total == 0:
-            shares = [Fraction(int(p == self.receiving)) for p in self.parties]
-            how = "the other parties' shares are all 0, so to the receiving party"
-        else:
-            shares = [s / total for s in others]
-            how = "shares renormalised over the other parties"
+        shares, how = self._renormalised(u.shares, capped)
         parts = allocate(excess, shares)
         for i, p in enumerate(self.parties):
             if shares[i] == 0:
