@@ -642,6 +642,22 @@ def no_events_of_kind(sc: Scenario, kind: str) -> None:
     assert not got, got
 
 
+def _event_years(sc: Scenario, cid: str, kind: str) -> list[int]:
+    return sorted(ev["year"] for ev in sc.res["events"] if ev["clause"] == cid and ev["kind"] == kind)
+
+
+@then(step("clause {cid:Id} raises {kind:EventKind} in {years:YearList}"))
+def raises_in(sc: Scenario, cid: str, kind: str, years: list[int]) -> None:
+    got = _event_years(sc, cid, kind)
+    assert got == sorted(years), f"{kind} events of {cid}: expected in {years}, raised in {got}"
+
+
+@then(step("clause {cid:Id} raises {kind:EventKind} in no year"))
+def raises_never(sc: Scenario, cid: str, kind: str) -> None:
+    got = _event_years(sc, cid, kind)
+    assert got == [], f"{kind} events of {cid} raised in {got}"
+
+
 @then(step("the {kind:EventKind} event of {year:d} names {amount:Yuan}"))
 def event_amount(sc: Scenario, kind: str, year: int, amount: int) -> None:
     evs = [ev for ev in sc.res["events"] if ev["kind"] == kind and ev["year"] == year]
