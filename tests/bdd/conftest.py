@@ -88,6 +88,7 @@ def discount(sc: Scenario, rate: str) -> None:
 # streams
 
 @given(step("a {kind:Id} stream {sid:Id} with series {series:AmountList}"))
+@given(step("an {kind:Id} stream {sid:Id} with series {series:AmountList}"))
 def stream_series(sc: Scenario, kind: str, sid: str, series: list[str]) -> None:
     assert len(series) == sc.doc["years"], (
         f"the series of {sid} has {len(series)} entries for {sc.doc['years']} years")
@@ -95,16 +96,19 @@ def stream_series(sc: Scenario, kind: str, sid: str, series: list[str]) -> None:
 
 
 @given(step("a {kind:Id} stream {sid:Id} of {amount:Amount} a year"))
+@given(step("an {kind:Id} stream {sid:Id} of {amount:Amount} a year"))
 def stream_flat(sc: Scenario, kind: str, sid: str, amount: str) -> None:
     sc.add_stream({"id": sid, "kind": kind, "series": [amount] * sc.doc["years"]})
 
 
 @given(step("a {kind:Id} stream {sid:Id} starting at {first:Amount} growing {growth:Share}"))
+@given(step("an {kind:Id} stream {sid:Id} starting at {first:Amount} growing {growth:Share}"))
 def stream_growing(sc: Scenario, kind: str, sid: str, first: str, growth: str) -> None:
     sc.add_stream({"id": sid, "kind": kind, "first": first, "growth": growth})
 
 
 @given(step("a {kind:Id} stream {sid:Id} starting at {first:Amount}"))
+@given(step("an {kind:Id} stream {sid:Id} starting at {first:Amount}"))
 def stream_first(sc: Scenario, kind: str, sid: str, first: str) -> None:
     sc.add_stream({"id": sid, "kind": kind, "first": first})
 
@@ -137,6 +141,7 @@ def stream_field(sc: Scenario, sid: str, field: str, value: str) -> None:
 # split, cost-share and indicator clauses
 
 @given(step("a {kind:Id} clause {cid:Id} on {streams:Names} with shares {shares:Shares} in years {years:Years}"))
+@given(step("an {kind:Id} clause {cid:Id} on {streams:Names} with shares {shares:Shares} in years {years:Years}"))
 def scheduled_clause(sc: Scenario, kind: str, cid: str, streams: list[str],
                      shares: dict[str, str], years: str) -> None:
     sc.add_clause({"id": cid, "kind": kind, "streams": streams,
@@ -144,6 +149,7 @@ def scheduled_clause(sc: Scenario, kind: str, cid: str, streams: list[str],
 
 
 @given(step("a {kind:Id} clause {cid:Id} on {streams:Names} with shares from equity {eq:Id} in years {years:Years}"))
+@given(step("an {kind:Id} clause {cid:Id} on {streams:Names} with shares from equity {eq:Id} in years {years:Years}"))
 def scheduled_clause_from_equity(sc: Scenario, kind: str, cid: str, streams: list[str],
                                  eq: str, years: str) -> None:
     sc.add_clause({"id": cid, "kind": kind, "streams": streams,
