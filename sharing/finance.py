@@ -18,9 +18,13 @@ _SCALE = 10**IRR_DIGITS
 
 def npv(flows: list[int], rate: Fraction) -> int:
     """Net present value in fen, exact, rounded once half up."""
-    r = 1 + rate
-    return round_half_up(sum((Fraction(cf) / r**t for t, cf in enumerate(flows, start=1)),
-                             Fraction(0)))
+    # With 1 + r = b/q: NPV = Σ CF_t·q^t·b^(Y−t) / b^Y, summed on integers (Horner).
+    q, b = rate.denominator, rate.denominator + rate.numerator
+    acc, power = 0, 1
+    for cf in flows:
+        power *= q
+        acc = acc * b + cf * power
+    return round_half_up(Fraction(acc, b ** len(flows)))
 
 
 def _npv_sign(flows: list[int], k: int, scale: int) -> int:

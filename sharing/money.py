@@ -173,6 +173,7 @@ def format_exact_yuan(fen: Fraction, grouped: bool = True) -> str:
     return f"{sign}{body}.{frac:0{digits}d}{approx}"
 
 
+@lru_cache(maxsize=4096)
 def format_share(s: Fraction) -> str:
     """A share or rate as a short exact decimal when it has one, else as a fraction."""
     d = s.denominator

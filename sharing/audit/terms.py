@@ -8,6 +8,7 @@ Amounts are shown in yuan whatever the file's unit (a 万元 file says so once).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -55,6 +56,23 @@ CONTRIB_KIND = {"zh": {"cash": "现金", "land": "土地", "project": "项目", 
                        "intangible": "technology, management or brand (market value)"}}
 
 
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+def split_bilingual(text: str) -> tuple[str, str]:
+    """"北京（迁出地）/ Beijing (sending)" -> ("北京（迁出地）", "Beijing (sending)").
+
+    The split is at the first "/" with Chinese before it and none after it; a text without
+    one is returned twice.
+    """
+    for i, ch in enumerate(text):
+        if ch == "/" and _CJK.search(text[:i]) and not _CJK.search(text[i + 1:]):
+            left, right = text[:i].strip(), text[i + 1:].strip()
+            if left and right:
+                return left, right
+    return text, text
+
+
 @dataclass(frozen=True)
 class Section:
     heading: str
@@ -85,8 +103,8 @@ class Words:
         self.c = contract
         self.zh = lang == "zh"
         self.lang = "zh" if self.zh else "en"
-        self.names = {p.id: p.name.split(" / ")[0] if self.zh else
-                      (p.name.split(" / ")[-1] if p.name else p.id) for p in contract.parties}
+        self.names = {p.id: split_bilingual(p.name)[0 if self.zh else 1] if p.name else p.id
+                      for p in contract.parties}
 
     # ---- small pieces ----------------------------------------------------------------------
     def party(self, pid: str | None) -> str:
@@ -165,8 +183,8 @@ class Words:
     def party_line(self, p: Any) -> str:
         rate = p.discount_rate if p.discount_rate is not None else self.c.discount_rate
         if self.zh:
-            return f"{p.name or p.id}（{p.id}）：{ROLE['zh'][p.role]}，贴现率 {fmt_rate(rate)}。"
-        return f"{p.name or p.id} ({p.id}): {ROLE['en'][p.role]}, discount rate {fmt_rate(rate)}."
+            return f"{self.party(p.id)}：{ROLE['zh'][p.role]}，贴现率 {fmt_rate(rate)}。"
+        return f"{self.party(p.id)}: {ROLE['en'][p.role]}, discount rate {fmt_rate(rate)}."
 
     def stream_line(self, s: Any) -> str:
         zh = self.zh
