@@ -1,1 +1,41 @@
-"""web."""
+"""The web app for finance officers: contract form, results, saved scenarios, JSON API.
+
+Built by a factory (``create_app``), never at import time::
+
+    flask --app web run --debug          # development
+    ./scripts/serve                      # production: waitress, SQLite under instance/
+
+Configuration comes from environment variables with safe defaults (see :mod:`web.config`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``test_config`` overrides the environment (tests pass their own)."""
+    app = Flask(__name__, instance_relative_config=True)
+    from .config import from_environment
+
+    app.config.from_mapping(from_environment(app.instance_path))
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from . import i18n, security, storage
+
+    i18n.init_app(app)
+    security.init_app(app)
+    storage.init_app(app)
+
+    from .views import api, errors, main, scenarios
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(scenarios.bp)
+    app.register_blueprint(api.bp)
+    errors.init_app(app)
+    return app

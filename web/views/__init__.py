@@ -1,0 +1,1 @@
+"""Blueprints: main (form, results, downloads), scenarios, api; error pages."""

@@ -1,0 +1,153 @@
+"""The JSON API: validate and run a contract; its OpenAPI description.
+
+``POST /api/validate`` and ``POST /api/run`` take the contract as the body, JSON
+(``application/json``) or YAML (``application/yaml``); a contract that must be refused gets
+422 with every issue and its field path, exactly as the form shows them. Messages follow
+Accept-Language (or ``?lang=``); each issue also carries the English ``template`` and its
+``params``. The API is exempt from CSRF tokens (web/security.py explains why).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import audit, contracts
+from ..contracts import InvalidContract
+from ..i18n import issue_dicts
+from ..security import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+csrf.exempt(bp)
+
+JSON_TYPES = ("application/json",)
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+
+
+def _document():
+    """(document, None) or (None, response) for a refused body."""
+    ctype = (request.mimetype or "").lower()
+    data = request.get_data(cache=False)
+    if ctype in JSON_TYPES:
+        name = "body.json"
+    elif ctype in YAML_TYPES:
+        name = "body.yaml"
+    else:
+        return None, ({"valid": False, "issues": [{
+            "path": "(request)", "code": "content_type",
+            "message": _("Send the contract as application/json or application/yaml, not "
+                         "%(type)s.", type=ctype or "(none)")}]}, 415)
+    try:
+        return contracts.document_from_upload(data, name), None
+    except InvalidContract as e:
+        return None, ({"valid": False, "issues": issue_dicts(e.issues)}, 422)
+
+
+@bp.post("/validate")
+def validate():
+    doc, refused = _document()
+    if refused:
+        return refused
+    try:
+        contract = contracts.validate_document(doc)
+    except InvalidContract as e:
+        return {"valid": False, "issues": issue_dicts(e.issues)}, 422
+    from sharing.api import contract_sha256
+
+    return {"valid": True, "contract_sha256": contract_sha256(contract),
+            "engine": {"version": contracts.ENGINE_VERSION}, "issues": []}
+
+
+@bp.post("/run")
+def run():
+    doc, refused = _document()
+    if refused:
+        return refused
+    try:
+        out = contracts.run_document(doc)
+    except InvalidContract as e:
+        return {"valid": False, "issues": issue_dicts(e.issues)}, 422
+    audit.record("api_run", out.contract_sha256, out.result["result_sha256"],
+                 {"source": "api", "computed": out.computed})
+    resp = dict(out.result)
+    headers = {"Location": url_for("main.results", sha=out.contract_sha256)}
+    return resp, 200, headers
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return openapi_document()
+
+
+@bp.get("/schema.json")
+def schema():
+    from schemas.contract import Contract
+
+    return Contract.model_json_schema()
+
+
+@bp.get("/docs")
+def docs():
+    return render_template("api.html", spec=openapi_document())
+
+
+def openapi_document() -> dict:
+    issue = {"type": "object", "required": ["path", "message", "code"], "properties": {
+        "path": {"type": "string", "example": "clauses[1].schedule[0].shares"},
+        "message": {"type": "string", "description": "in the language of Accept-Language"},
+        "message_en": {"type": "string"},
+        "code": {"type": "string", "example": "shares_sum"},
+        "template": {"type": "string", "example": "shares sum to {total}; they must sum to "
+                                                  "exactly 1"},
+        "params": {"type": "object", "additionalProperties": {"type": "string"}}}}
+    invalid = {"type": "object", "properties": {"valid": {"const": False}, "issues": {
+        "type": "array", "items": {"$ref": "#/components/schemas/Issue"}}}}
+    body = {"required": True, "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Contract"}},
+        "application/yaml": {"schema": {"type": "string"}}}}
+    refused = {
+        "413": {"description": "the body is over the size limit"},
+        "415": {"description": "not JSON or YAML",
+                "content": {"application/json": {"schema": invalid}}},
+        "422": {"description": "the contract is refused; each issue names its field path",
+                "content": {"application/json": {"schema": invalid}}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "benefit-sharing", "version": contracts.ENGINE_VERSION,
+                 "description": "Benefit-sharing contracts of co-built industrial parks, "
+                                "computed exactly to the fen. Amounts in results are decimal "
+                                "strings in yuan."},
+        "paths": {
+            "/api/validate": {"post": {
+                "summary": "Check a contract and list every problem with its field path",
+                "requestBody": body,
+                "responses": {"200": {"description": "valid", "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {
+                        "valid": {"const": True}, "contract_sha256": {"type": "string"}}}}}},
+                    **refused}}},
+            "/api/run": {"post": {
+                "summary": "Compute the sharing schedule: the §4 result document",
+                "requestBody": body,
+                "responses": {"200": {"description": "the result; Location: its results page",
+                                      "content": {"application/json": {"schema": {
+                                          "$ref": "#/components/schemas/Result"}}}},
+                              **refused}}},
+            "/api/schema.json": {"get": {"summary": "The contract's JSON Schema",
+                                         "responses": {"200": {"description": "JSON Schema"}}}},
+        },
+        "components": {"schemas": {
+            "Issue": issue,
+            "Contract": {"$ref": "/api/schema.json"},
+            "Result": {"type": "object", "required": ["engine", "contract_sha256",
+                                                      "result_sha256", "years", "parties",
+                                                      "entries"],
+                       "properties": {
+                           "engine": {"type": "object"},
+                           "contract_sha256": {"type": "string"},
+                           "result_sha256": {"type": "string"},
+                           "years": {"type": "array", "items": {"type": "integer"}},
+                           "parties": {"type": "object"},
+                           "entries": {"type": "array"}, "events": {"type": "array"},
+                           "indicators": {"type": "object"}, "clauses": {"type": "object"},
+                           "last_year": {"type": ["integer", "null"]}}}}},
+    }

@@ -1,0 +1,235 @@
+"""Home, the contract form, runs, results and downloads."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from .. import audit, contracts, exports, storage
+from ..charts import receipts_svg
+from ..contracts import InvalidContract
+from ..i18n import issue_dicts
+from ..results import (
+    cumulative,
+    filter_entries,
+    kinds_in,
+    net_entries_total,
+    receipts_by_year,
+    year_totals,
+)
+from .common import FormInput, render_form
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html", examples=contracts.examples(),
+                           scenarios=storage.list_scenarios(storage.db())[:10])
+
+
+@bp.get("/form")
+def form():
+    """A blank form, or one filled from an example, a saved scenario or an earlier run."""
+    if name := request.args.get("example"):
+        ex = contracts.example(name)
+        if ex is None:
+            abort(404, _("There is no example called %(name)s.", name=name))
+        try:
+            doc = contracts.document_from_upload(ex.path.read_bytes(), ex.path.name)
+        except InvalidContract as e:
+            return render_form({}, issue_dicts(e.issues), status=422, source=ex.name)
+        return render_form(doc, source=ex.name)
+    if sid := request.args.get("scenario"):
+        sc = storage.get_scenario(storage.db(), _int(sid))
+        if sc is None:
+            abort(404, _("There is no saved scenario %(id)s.", id=sid))
+        return render_form(sc.document, source=sc.name, scenario=sc)
+    if sha := request.args.get("run"):
+        pair = contracts.stored(sha)
+        if pair is None:
+            abort(404, _("There is no result %(sha)s.", sha=sha))
+        return render_form(pair[0], source=pair[1].get("name") or sha[:12])
+    return render_form({}, source="")
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        abort(404, _("There is no saved scenario %(id)s.", id=text))
+
+
+@bp.post("/form/upload")
+def upload():
+    """Fill the form from an uploaded YAML or JSON contract file."""
+    f = request.files.get("file")
+    if f is None or not f.filename:
+        return render_form({}, [{"path": "(file)", "message": _("Choose a YAML or JSON "
+                                                                "contract file to upload."),
+                                 "code": "file"}], status=400)
+    data = f.read()
+    try:
+        doc = contracts.document_from_upload(data, f.filename)
+    except InvalidContract as e:
+        return render_form({}, issue_dicts(e.issues), status=400, source=f.filename)
+    issues = []
+    try:
+        contracts.validate_document(doc)
+    except InvalidContract as e:
+        issues = issue_dicts(e.issues)
+    return render_form(doc, issues, source=f.filename)
+
+
+@bp.post("/form/yaml")
+def download_yaml():
+    """The form as it stands as a contract file (valid or not): nothing is lost."""
+    raw = request.form.get("document") or ""
+    posted = FormInput()
+    if posted.doc is None:
+        return render_form({}, posted.issues, status=400, yaml_text=posted.yaml_text)
+    text = contracts.yaml_text(raw) if raw else contracts.yaml_text(posted.doc)
+    name = _filename(posted.doc.get("name"), "contract") + ".yaml"
+    return _attachment(text.encode("utf-8"), name, "application/yaml; charset=utf-8")
+
+
+@bp.post("/run")
+def run():
+    posted = FormInput()
+    if posted.doc is None:
+        return render_form({}, posted.issues, status=422, yaml_text=posted.yaml_text)
+    try:
+        out = contracts.run_document(posted.doc)
+    except InvalidContract as e:
+        return render_form(posted.doc, issue_dicts(e.issues), status=422,
+                           yaml_text=posted.yaml_text)
+    audit.record("run", out.contract_sha256, out.result["result_sha256"],
+                 {"source": "form", "computed": out.computed})
+    return redirect(url_for("main.results", sha=out.contract_sha256), code=303)
+
+
+def load_result(sha: str):
+    pair = contracts.stored(sha) if _is_sha(sha) else None
+    if pair is None:
+        abort(404, _("There is no result %(sha)s.", sha=sha[:64]))
+    return pair
+
+
+def _is_sha(s: str) -> bool:
+    return len(s) == 64 and all(c in "0123456789abcdef" for c in s)
+
+
+def results_context(sha: str, result: dict, unit: str) -> dict:
+    parties = [(pid, p["name"] or pid) for pid, p in result["parties"].items()]
+    rec = receipts_by_year(result)
+    cum = {pid: cumulative(p["net_by_year"]) for pid, p in result["parties"].items()}
+    chart = receipts_svg(result["years"], parties, rec, cum,
+                         title=_("Receipts by year and cumulative net"),
+                         unit_label=_("万元"), receipts_label=_("receipts"),
+                         cumulative_label=_("cumulative net"))
+    from sharing.ledger import ENTRY_KINDS
+
+    from ..i18n import kind_label
+
+    return dict(sha=sha, result=result, chart=chart, kinds=kinds_in(result),
+                year_totals=year_totals(result), unit=unit,
+                kind_labels={k: kind_label(k) for k in ENTRY_KINDS},
+                party_names={pid: p["name"] or pid for pid, p in result["parties"].items()})
+
+
+@bp.get("/results/<sha>")
+def results(sha: str):
+    _doc, result = load_result(sha)
+    unit = "wan" if request.args.get("unit") == "wan" else "yuan"
+    return render_template("results.html", **results_context(sha, result, unit))
+
+
+@bp.get("/results/<sha>/entries")
+def entries(sha: str):
+    """The ledger entries behind an amount: by party, year, kind or clause."""
+    _doc, result = load_result(sha)
+    party = request.args.get("party") or None
+    kind = request.args.get("kind") or None
+    clause = request.args.get("clause")
+    try:
+        year = int(request.args["year"]) if request.args.get("year") else None
+    except ValueError:
+        abort(400, _("The year must be a whole number."))
+    rows = filter_entries(result, party=party, year=year, kind=kind, clause=clause)
+    return render_template("entries.html", sha=sha, result=result, rows=rows,
+                           total=net_entries_total(rows), party=party, year=year, kind=kind,
+                           clause=clause)
+
+
+@bp.get("/results/<sha>/download/<name>")
+def download(sha: str, name: str):
+    doc, result = load_result(sha)
+    base = _filename(result.get("name"), "result") + "-" + sha[:12]
+    if name == "table.csv":
+        return _attachment(exports.table_csv(result), base + "-net-by-year.csv",
+                           "text/csv; charset=utf-8")
+    if name == "ledger.csv":
+        return _attachment(exports.ledger_csv(result), base + "-ledger.csv",
+                           "text/csv; charset=utf-8")
+    if name == "result.xlsx":
+        return _attachment(exports.xlsx(result), base + ".xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if name == "result.json":
+        return _attachment(exports.result_json(result), base + ".json",
+                           "application/json; charset=utf-8")
+    if name == "contract.yaml":
+        text = contracts.yaml_text(doc, note=f"contract sha256 {sha}")
+        return _attachment(text.encode("utf-8"), base + ".yaml",
+                           "application/yaml; charset=utf-8")
+    if name == "report.pdf":
+        try:
+            from sharing.report import render_pdf
+        except ImportError:
+            abort(501, _("The PDF report is not available in this version."))
+        from ..i18n import current_lang
+
+        contract = contracts.validate_document(doc)
+        pdf = render_pdf(contract, result, lang="zh" if current_lang() == "zh_CN" else "en")
+        return _attachment(pdf, base + ".pdf", "application/pdf")
+    abort(404, _("There is no download called %(name)s.", name=name))
+
+
+def _filename(name: object, fallback: str) -> str:
+    text = str(name or "")
+    keep = "".join(c if (c.isalnum() or c in "-_") else "-" for c in text)[:60].strip("-")
+    while "--" in keep:
+        keep = keep.replace("--", "-")
+    return keep or fallback
+
+
+def _attachment(data: bytes, filename: str, mimetype: str) -> Response:
+    from urllib.parse import quote
+
+    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_"
+                         for c in filename)
+    resp = Response(data, mimetype=mimetype)
+    resp.headers["Content-Disposition"] = (f"attachment; filename=\"{ascii_name}\"; "
+                                           f"filename*=UTF-8''{quote(filename)}")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.get("/audit")
+def audit_page():
+    return render_template("audit.html", events=storage.audit_trail(storage.db(), 200))
+
+
+@bp.get("/healthz")
+def healthz():
+    storage.count_scenarios(storage.db())
+    return {"ok": True, "engine": contracts.ENGINE_VERSION,
+            "database": current_app.config["DATABASE_URL"].split(":", 1)[0]}

@@ -1,0 +1,149 @@
+"""Saved scenarios: save, list, open, rename, duplicate, delete, compare two."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import audit, contracts, storage
+from ..contracts import InvalidContract
+from ..i18n import issue_dicts
+from ..results import compare as compare_results
+from .common import FormInput, render_form
+from .main import load_result, results_context
+
+bp = Blueprint("scenarios", __name__)
+
+
+def _get(sid: int) -> storage.Scenario:
+    sc = storage.get_scenario(storage.db(), sid)
+    if sc is None:
+        abort(404, _("There is no saved scenario %(id)s.", id=sid))
+    return sc
+
+
+def _name() -> str:
+    return storage.clean_name(request.form.get("name", ""))
+
+
+@bp.get("/scenarios")
+def index():
+    return render_template("scenarios.html", scenarios=storage.list_scenarios(storage.db()))
+
+
+@bp.post("/scenarios")
+def save():
+    """Save the form's contract (``document``) or an earlier run (``run``) under a name."""
+    name = _name()
+    if sha := request.form.get("run"):
+        doc, result = load_result(sha)
+    else:
+        posted = FormInput()
+        if posted.doc is None:
+            return render_form({}, posted.issues, status=422, yaml_text=posted.yaml_text)
+        doc = posted.doc
+        try:
+            out = contracts.run_document(doc)
+        except InvalidContract as e:
+            return render_form(doc, issue_dicts(e.issues), status=422,
+                               yaml_text=posted.yaml_text)
+        sha, result = out.contract_sha256, out.result
+    if not name:
+        name = storage.clean_name(result.get("name") or _("Scenario"))
+    sid = storage.save_scenario(storage.db(), name, doc, sha)
+    audit.record("save", sha, result["result_sha256"], {"scenario": sid, "name": name})
+    flash(_("Saved as “%(name)s”.", name=name), "ok")
+    return redirect(url_for("scenarios.show", sid=sid), code=303)
+
+
+@bp.get("/scenarios/<int:sid>")
+def show(sid: int):
+    sc = _get(sid)
+    try:
+        out = contracts.run_document(sc.document)
+    except InvalidContract as e:  # saved by an older engine that accepted it
+        return render_form(sc.document, issue_dicts(e.issues), status=422, source=sc.name,
+                           scenario=sc)
+    unit = "wan" if request.args.get("unit") == "wan" else "yuan"
+    ctx = results_context(out.contract_sha256, out.result, unit)
+    return render_template("results.html", scenario=sc, **ctx)
+
+
+@bp.post("/scenarios/<int:sid>/update")
+def update(sid: int):
+    sc = _get(sid)
+    posted = FormInput()
+    if posted.doc is None:
+        return render_form({}, posted.issues, status=422, scenario=sc)
+    try:
+        out = contracts.run_document(posted.doc)
+    except InvalidContract as e:
+        return render_form(posted.doc, issue_dicts(e.issues), status=422, source=sc.name,
+                           scenario=sc)
+    storage.update_scenario(storage.db(), sid, posted.doc, out.contract_sha256)
+    audit.record("update", out.contract_sha256, out.result["result_sha256"],
+                 {"scenario": sid})
+    flash(_("Saved the changes to “%(name)s”.", name=sc.name), "ok")
+    return redirect(url_for("scenarios.show", sid=sid), code=303)
+
+
+@bp.post("/scenarios/<int:sid>/rename")
+def rename(sid: int):
+    sc = _get(sid)
+    name = _name()
+    if not name:
+        flash(_("A name cannot be empty."), "error")
+        return redirect(url_for("scenarios.index"), code=303)
+    storage.rename_scenario(storage.db(), sid, name)
+    audit.record("rename", sc.contract_sha256, None, {"scenario": sid, "from": sc.name,
+                                                      "to": name})
+    flash(_("Renamed to “%(name)s”.", name=name), "ok")
+    target = request.form.get("next")
+    return redirect(target if _safe_next(target) else url_for("scenarios.index"), code=303)
+
+
+def _safe_next(target: str | None) -> bool:
+    return bool(target) and target.startswith("/") and not target.startswith("//")
+
+
+@bp.post("/scenarios/<int:sid>/duplicate")
+def duplicate(sid: int):
+    sc = _get(sid)
+    name = _name() or storage.clean_name(_("%(name)s (copy)", name=sc.name))
+    new = storage.duplicate_scenario(storage.db(), sid, name)
+    if new is None:
+        abort(404)
+    audit.record("duplicate", sc.contract_sha256, None, {"scenario": new, "from": sid})
+    flash(_("Duplicated as “%(name)s”.", name=name), "ok")
+    return redirect(url_for("scenarios.index"), code=303)
+
+
+@bp.post("/scenarios/<int:sid>/delete")
+def delete(sid: int):
+    sc = _get(sid)
+    storage.delete_scenario(storage.db(), sid)
+    audit.record("delete", sc.contract_sha256, None, {"scenario": sid, "name": sc.name})
+    flash(_("Deleted “%(name)s”.", name=sc.name), "ok")
+    return redirect(url_for("scenarios.index"), code=303)
+
+
+@bp.get("/compare")
+def compare():
+    all_sc = storage.list_scenarios(storage.db())
+    a_id, b_id = request.args.get("a"), request.args.get("b")
+    if not a_id or not b_id:
+        return render_template("compare.html", scenarios=all_sc, cmp=None, a=None, b=None)
+    try:
+        a, b = _get(int(a_id)), _get(int(b_id))
+    except ValueError:
+        abort(404, _("There is no saved scenario %(id)s.", id=f"{a_id}, {b_id}"))
+    outs = []
+    for sc in (a, b):
+        try:
+            outs.append(contracts.run_document(sc.document))
+        except InvalidContract as e:
+            return render_form(sc.document, issue_dicts(e.issues), status=422, source=sc.name,
+                               scenario=sc)
+    cmp = compare_results(outs[0].result, outs[1].result)
+    return render_template("compare.html", scenarios=all_sc, cmp=cmp, a=a, b=b,
+                           ra=outs[0].result, rb=outs[1].result)
