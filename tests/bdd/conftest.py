@@ -557,14 +557,8 @@ def retains(sc: Scenario, amount: int, year: int) -> None:
     _expect(sc.total(party=None, kind="retained", year=year), amount, f"retained in {year}")
 
 
-@then(step("pool {cid:Id} takes in {amount:Yuan} in {year:d}"))
-def pool_takes(sc: Scenario, cid: str, amount: int, year: int) -> None:
-    _expect(sc.total(kind="pool_in", year=year, clause=cid), amount,
-            f"pool {cid}'s intake in {year}")
-
-
-@then(step("{amount:Yuan} goes into pools in {year:d}"))
-def pool_in_any(sc: Scenario, amount: int, year: int) -> None:
+@then(step("{amount:Yuan} goes into the pool in {year:d}"))
+def pool_in_year(sc: Scenario, amount: int, year: int) -> None:
     _expect(sc.total(kind="pool_in", year=year), amount, f"pool_in in {year}")
 
 
