@@ -403,6 +403,12 @@ def at_fault(sc: Scenario, party: str) -> None:
     ex["triggers"][-1]["at_fault"] = party
 
 
+@given(step("the {when:Id} trigger of {cid:Id} puts the fault on {party:Id}"))
+def at_fault_of(sc: Scenario, when: str, cid: str, party: str) -> None:
+    trigger = next(t for t in sc.clause(cid)["triggers"] if t["when"] == when)
+    trigger["at_fault"] = party
+
+
 @given(step("exit {cid:Id} prices the stake at {price:Price}"))
 def price(sc: Scenario, cid: str, price: dict[str, Any]) -> None:
     sc.clause(cid)["price"] = price
