@@ -43,9 +43,9 @@ def receipts_svg(years: list[int], parties: list[tuple[str, str]],
                  *, title: str, unit_label: str, receipts_label: str,
                  cumulative_label: str) -> Markup:
     """``parties``: (id, display name); amounts in yuan. Returns safe SVG markup."""
-    rows = max(1, math.ceil(len(parties) / 3))
-    width, height = 960, 366 + 34 * rows
-    left, right, top, bottom = 78, 20, 36, 58 + 34 * rows
+    rows = max(1, len(parties))
+    width, height = 960, 352 + 22 * rows
+    left, right, top, bottom = 78, 20, 36, 62 + 22 * rows
     n = max(len(years), 1)
     pos_tot = [sum(max(float(receipts[p][i]), 0) for p, _ in parties) for i in range(n)]
     neg_tot = [sum(min(float(receipts[p][i]), 0) for p, _ in parties) for i in range(n)]
@@ -104,16 +104,21 @@ def receipts_svg(years: list[int], parties: list[tuple[str, str]],
         out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2" '
                    f'stroke-dasharray="6 3"><title>{escape(name)} {escape(cumulative_label)}'
                    f'</title></polyline>')
-    for j, (_pid, name) in enumerate(parties):
-        lx, ly = left + 300 * (j % 3), top + plot_h + 30 + 34 * (j // 3)
-        label = name if len(name) <= 28 else name[:27] + "…"
-        out.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" '
+    ly = top + plot_h + 34
+    out.append(f'<rect x="{left}" y="{ly - 10}" width="12" height="12" fill="#98a2b3"/>'
+               f'<text x="{left + 16}" y="{ly}" class="legend">{escape(receipts_label)}</text>'
+               f'<line x1="{left + 150}" x2="{left + 174}" y1="{ly - 4}" y2="{ly - 4}" '
+               f'stroke="#475467" stroke-width="2" stroke-dasharray="6 3"/>'
+               f'<text x="{left + 180}" y="{ly}" class="legend">{escape(cumulative_label)}'
+               f'</text>')
+    for j, (pid, name) in enumerate(parties):
+        yy = ly + 22 * (j + 1)
+        label = name if len(name) <= 70 else name[:69] + "…"
+        out.append(f'<rect x="{left}" y="{yy - 10}" width="12" height="12" '
                    f'fill="{PALETTE[j % len(PALETTE)]}"/>')
-        out.append(f'<line x1="{lx}" x2="{lx + 12}" y1="{ly + 24}" y2="{ly + 24}" '
+        out.append(f'<line x1="{left + 18}" x2="{left + 42}" y1="{yy - 4}" y2="{yy - 4}" '
                    f'stroke="{LINE[j % len(LINE)]}" stroke-width="2" stroke-dasharray="6 3"/>')
-        out.append(f'<text x="{lx + 16}" y="{ly + 10}" class="legend">{escape(label)} · '
-                   f'{escape(receipts_label)}</text>')
-        out.append(f'<text x="{lx + 16}" y="{ly + 28}" class="legend">{escape(label)} · '
-                   f'{escape(cumulative_label)}</text>')
+        out.append(f'<text x="{left + 50}" y="{yy}" class="legend">{escape(label)} '
+                   f'({escape(pid)})</text>')
     out.append("</svg>")
     return Markup("".join(out))
