@@ -60,6 +60,23 @@ from vocabulary import (
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "engine_mismatch: the engine disagrees with a figure or rule worked by hand "
+        "from semantics.md (a bug for the engine owner; expected to fail until fixed)")
+
+
+def pytest_bdd_apply_tag(tag: str, function: Any) -> Any:
+    """@engine_mismatch: keep the hand-worked expectation and expect the failure (strictly, so
+    the scenario reports XPASS-as-failure once the engine is fixed and the tag must go)."""
+    if tag != "engine_mismatch":
+        return None
+    function = pytest.mark.engine_mismatch(function)
+    pytest.mark.xfail(strict=True, reason="engine disagrees with the hand-worked scenario; "
+                      "see the scenario's comment")(function)
+    return True
+
+
 @pytest.fixture
 def sc() -> Scenario:
     """The scenario's contract document and what running it gave."""
