@@ -5,27 +5,51 @@ Feature: invalid contracts are refused before anything is computed (semantics §
   and the refusal must name the field and the rule.
 
   Background:
-    Given a contract from 2021 for 5 years with parties beijing (sending), hebei (receiving) and tianjin (other)
-    And a tax stream vat of 1,000,000.00 a year
-    And stream vat has local retention 0.5
-    And stream vat relocated in 2021
-    And a fee stream fee of 100,000.00 a year
-    And a profit stream profit of 200,000.00 a year
-    And a cost stream infra of 50,000.00 a year
-    And a tax_split clause split on vat with shares beijing 0.3, hebei 0.7 in years 1-5
-    And an equity clause devco on profit profit
-    And beijing contributes 1,000,000.00 in cash to devco in year 1
-    And hebei contributes 1,000,000.00 in land to devco in year 1
-    And a cost_share clause infra_share on infra with shares from equity devco in years 1-5
-    And a risk pool pool funded by 0.1 of clause split
-    And pool pool guarantees beijing 100,000.00 a year of receipts from split
-    And pool pool is backstopped by tianjin
-    And an exit clause exit
-    And exit exit triggers in year 4
-    And beijing is the exiting party of exit
-    And exit exit prices the stake at a fixed 500,000.00
+    Given the contract:
+      """
+      start_year: 2021
+      years: 5
+      parties:                                         # parties[0..2]
+        - {id: beijing, name: 北京, role: sending}
+        - {id: hebei, name: 河北, role: receiving}
+        - {id: tianjin, name: 天津, role: other}
+      streams:
+        - {id: vat, kind: tax, local_retention: 0.5, relocated_year: 2021,             # streams[0]
+           series: [1000000, 1000000, 1000000, 1000000, 1000000]}
+        - {id: fee, kind: fee, series: [100000, 100000, 100000, 100000, 100000]}     # streams[1]
+        - {id: profit, kind: profit, series: [200000, 200000, 200000, 200000, 200000]}  # streams[2]
+        - {id: infra, kind: cost, series: [50000, 50000, 50000, 50000, 50000]}       # streams[3]
+      clauses:
+        - id: split                                    # clauses[0]
+          kind: tax_split
+          streams: [vat]
+          schedule:
+            - {years: 1-5, shares: {beijing: 0.3, hebei: 0.7}}
+        - id: devco                                    # clauses[1]
+          kind: equity
+          contributions:
+            - {party: beijing, kind: cash, value: 1000000, year: 1}
+            - {party: hebei, kind: land, value: 1000000, year: 1}
+          profit_streams: [profit]
+        - id: infra_share                              # clauses[2]
+          kind: cost_share
+          streams: [infra]
+          schedule:
+            - {years: 1-5, shares: {from_equity: devco}}
+        - id: pool                                     # clauses[3]
+          kind: risk_pool
+          funded_by: [{clause: split, rate: 0.1}]
+          guarantees:
+            - {party: beijing, floor: 100000, counts: [split]}
+          backstop: tianjin
+        - id: exit                                     # clauses[4]
+          kind: exit
+          triggers: [{when: in_year, year: 4}]
+          exiting: beijing
+          price: {method: fixed, amount: 500000}
+      """
 
-  Rule: the contract as built above is valid
+  Rule: the contract above is valid
 
     Scenario: the base contract is accepted
       When the contract is checked

@@ -59,6 +59,8 @@ from vocabulary import (
     yaml_value,
 )
 
+from sharing.api import load_document
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
@@ -90,6 +92,12 @@ def sc() -> Scenario:
 def contract(sc: Scenario, start: int, years: int, parties: list[dict[str, str]]) -> None:
     sc.doc = {"name": "scenario", "start_year": start, "years": years, "parties": parties,
               "streams": [], "clauses": []}
+
+
+@given("the contract:")
+def contract_text(sc: Scenario, docstring: str) -> None:
+    """The whole contract written out in YAML, read by the engine's own safe loader."""
+    sc.doc = load_document(docstring, "contract.yaml")
 
 
 @given("the amounts are in wan")
