@@ -62,11 +62,12 @@ _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 def split_bilingual(text: str) -> tuple[str, str]:
     """"北京（迁出地）/ Beijing (sending)" -> ("北京（迁出地）", "Beijing (sending)").
 
-    The split is at the first "/" with Chinese before it and none after it; a text without
-    one is returned twice.
+    The split is at the first "/" with Chinese before it and a Latin letter right after it
+    (spaces aside); a text without one is returned twice.
     """
     for i, ch in enumerate(text):
-        if ch == "/" and _CJK.search(text[:i]) and not _CJK.search(text[i + 1:]):
+        rest = text[i + 1:].lstrip()
+        if ch == "/" and _CJK.search(text[:i]) and rest[:1].isascii() and rest[:1].isalpha():
             left, right = text[:i].strip(), text[i + 1:].strip()
             if left and right:
                 return left, right

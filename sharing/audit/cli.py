@@ -1,0 +1,247 @@
+"""Auditor subcommands of ``sharing``: presets, new, audit, check, verify, report, audit-log.
+
+Registered by :data:`sharing.cli.COMMAND_MODULES`. Only argparse is imported here; each
+command imports what it needs when it runs, so ``sharing --help`` stays fast.
+
+Exit status: 0 fine; 1 an audit scenario failed, a result differs, or the audit log was
+tampered with; 2 an invalid contract (or unusable input: a missing file, an unknown preset).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _identity(contract: Any) -> tuple[dict[str, Any], str]:
+    from sharing import __version__
+    from sharing.api import run_contract
+
+    result = run_contract(contract)
+    line = (f"contract sha256 {result['contract_sha256']}\nresult sha256   "
+            f"{result['result_sha256']}\nengine          benefit-sharing {__version__}")
+    return result, line
+
+
+# ---- presets / new ---------------------------------------------------------------------------
+
+def cmd_presets(args: argparse.Namespace) -> int:
+    from .presets import list_presets
+
+    presets = list_presets()
+    if args.json:
+        _out(json.dumps([p.as_dict() for p in presets], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    width = max(len(p.name) for p in presets)
+    for p in presets:
+        _out(f"{p.name:<{width}}  {p.title_zh}\n{'':<{width}}  {p.title_en}")
+    _out("\nsharing new --preset NAME FILE writes one to edit; its checks are in "
+         "sharing/presets/NAME.feature")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .presets import write_preset
+
+    try:
+        out = write_preset(args.preset, args.dest, overwrite=args.force)
+    except KeyError as e:
+        sys.stderr.write(f"{e.args[0]}\n")
+        return EXIT_INVALID
+    except FileExistsError as e:
+        sys.stderr.write(f"{e}\n")
+        return EXIT_INVALID
+    _out(f"wrote {out} from preset {args.preset}; edit it, then: sharing validate {out}")
+    return EXIT_OK
+
+
+# ---- audit ------------------------------------------------------------------------------------
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sharing.api import load_file
+
+    from .runner import run_audit
+
+    contract = load_file(args.file)
+    texts = []
+    for f in args.features:
+        p = Path(f)
+        if not p.exists():
+            sys.stderr.write(f"no feature file {f}\n")
+            return EXIT_INVALID
+        texts.append((p.name, p.read_text(encoding="utf-8")))
+    report = run_audit(contract, texts)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1),
+                                   encoding="utf-8")
+    _out(report.format(verbose=not args.quiet))
+    return EXIT_OK if report.passed else EXIT_FAIL
+
+
+# ---- check ------------------------------------------------------------------------------------
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from sharing.api import load_file
+
+    from .check import check_contract
+
+    contract = load_file(args.file)
+    warnings = check_contract(contract)
+    _, ident = _identity(contract)
+    if args.json:
+        _out(json.dumps([w.as_dict() for w in warnings], ensure_ascii=False, indent=1))
+        return EXIT_FAIL if (warnings and args.strict) else EXIT_OK
+    _out(ident)
+    if not warnings:
+        _out("no warnings" if args.lang == "en" else "没有警告 / no warnings")
+    for w in warnings:
+        msg = w.message_zh if args.lang == "zh" else w.message
+        _out(f"warning {w.path} [{w.kind}]\n  {msg}")
+    if warnings:
+        _out(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
+    return EXIT_FAIL if (warnings and args.strict) else EXIT_OK
+
+
+# ---- verify -----------------------------------------------------------------------------------
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sharing.api import load_file
+
+    from .verify import verify_result
+
+    contract = load_file(args.file)
+    try:
+        raw = Path(args.result).read_bytes()
+        outcome = verify_result(raw, contract)
+    except FileNotFoundError:
+        sys.stderr.write(f"no result file {args.result}\n")
+        return EXIT_INVALID
+    except (ValueError, UnicodeDecodeError) as e:
+        sys.stderr.write(f"{args.result} is not a result JSON document: {e}\n")
+        return EXIT_INVALID
+    _out(outcome.format())
+    return EXIT_OK if outcome.identical and outcome.stored_hash_ok else EXIT_FAIL
+
+
+# ---- report -----------------------------------------------------------------------------------
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sharing.api import load_file
+    from sharing.report import FontMissing, render_pdf
+
+    contract = load_file(args.file)
+    result, ident = _identity(contract)
+    try:
+        pdf = render_pdf(contract, result, lang=args.lang)
+    except FontMissing as e:
+        sys.stderr.write(f"{e}\n")
+        return EXIT_FAIL
+    Path(args.pdf).write_bytes(pdf)
+    _out(f"wrote {args.pdf} ({len(pdf):,} bytes, {args.lang})\n{ident}")
+    return EXIT_OK
+
+
+# ---- audit-log --------------------------------------------------------------------------------
+
+def cmd_log_verify(args: argparse.Namespace) -> int:
+    from . import log
+
+    url = args.database or log.default_database_url()
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        path = Path(url[len("sqlite:///"):])
+        if not path.exists():
+            sys.stderr.write(f"no audit log database at {path} (start the web app once, or "
+                             f"give --database URL)\n")
+            return EXIT_INVALID
+    engine = log.engine_for(url)
+    try:
+        check = log.verify(engine, expect_head=args.expect_head)
+    finally:
+        engine.dispose()
+    _out(f"database {engine.url.render_as_string(hide_password=True)}")
+    _out(check.format())
+    return EXIT_OK if check.ok else EXIT_FAIL
+
+
+def cmd_log_show(args: argparse.Namespace) -> int:
+    from . import log
+
+    engine = log.engine_for(args.database)
+    try:
+        log.ensure_schema(engine)
+        for r in log.rows(engine, limit=args.limit):
+            _out(f"{r['id']:>6}  {r['at']}  {r['action']:<10} contract {r['contract_sha256'] or '-'}"
+                 f"  result {r['result_sha256'] or '-'}  {r['detail']}")
+    finally:
+        engine.dispose()
+    return EXIT_OK
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("presets", help="list the preset contracts of documented arrangements")
+    p.add_argument("--json", action="store_true", help="print them as JSON")
+    p.set_defaults(func=cmd_presets)
+
+    p = sub.add_parser("new", help="write a preset contract to a file, to edit")
+    p.add_argument("--preset", required=True, help="a name from `sharing presets`")
+    p.add_argument("dest", metavar="FILE")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("audit", help="run auditor-written .feature files against a contract "
+                       "(steps: docs/audit-steps.md)")
+    p.add_argument("file", metavar="CONTRACT")
+    p.add_argument("features", metavar="FEATURES", nargs="+")
+    p.add_argument("--json", metavar="OUT", help="also write the report as JSON to OUT")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="show only the checked steps, not every step")
+    p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("check", help="list what is legal but probably unintended, with field "
+                       "paths")
+    p.add_argument("file", metavar="CONTRACT")
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
+    p.add_argument("--json", action="store_true", help="print the warnings as JSON")
+    p.add_argument("--strict", action="store_true", help="exit 1 when there is a warning")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("verify", help="recompute a result and confirm it is byte-identical, or "
+                       "show the first difference")
+    p.add_argument("result", metavar="RESULT.json")
+    p.add_argument("file", metavar="CONTRACT")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("report", help="write the PDF report of a contract")
+    p.add_argument("file", metavar="CONTRACT")
+    p.add_argument("--pdf", required=True, metavar="OUT")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("audit-log", help="the hash-chained audit log of the web app")
+    logsub = p.add_subparsers(dest="log_command", required=True)
+    v = logsub.add_parser("verify", help="detect edited, deleted or reordered rows")
+    v.add_argument("--database", metavar="URL", help="SQLAlchemy URL (default: $DATABASE_URL, "
+                   "else the web app's instance/sharing.sqlite3)")
+    v.add_argument("--expect-head", metavar="HASH", help="a head hash noted earlier: it must "
+                   "still be in the log")
+    v.set_defaults(func=cmd_log_verify)
+    s = logsub.add_parser("show", help="print the newest rows")
+    s.add_argument("--database", metavar="URL")
+    s.add_argument("--limit", type=int, default=50)
+    s.set_defaults(func=cmd_log_show)

@@ -1,0 +1,1 @@
+"""Preset contracts (YAML) with their own feature files; see :mod:`sharing.audit.presets`."""
