@@ -94,6 +94,20 @@ Feature: buffer, the buffer years after relocation (缓冲期, semantics §3.2)
         | transition | firm   | beijing | share    | 400,000.00 |
         | transition | firm   | hebei   | share    | 400,000.00 |
 
+    # The rest of a buffer goes to `to` (default: the receiving party): here tianjin takes the
+    # 700,000 beijing does not keep; hebei gets nothing in the buffer year, and the whole
+    # 1,000,000 (unclaimed) after it.
+    Scenario: the rest goes to the party named by to
+      Given a contract from 2021 for 2 years with parties beijing (sending), hebei (receiving) and tianjin (other)
+      And a tax stream firm of 1,000,000.00 a year
+      And stream firm relocated in 2021
+      And a flat buffer transition keeping 0.3 for beijing over 1 year
+      And clause transition has to: tianjin
+      When the contract is run
+      Then beijing's net by year is 300,000.00; 0.00
+      And tianjin's net by year is 700,000.00; 0.00
+      And hebei's net by year is 0.00; 1,000,000.00
+
   Rule: a buffer is a since_relocation tax_split with a generated schedule; both give the same ledger
 
     # firm_a moves in 2021 (1,000,000 a year), firm_b in 2022 (600,000.01 a year from then).

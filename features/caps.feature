@@ -177,3 +177,23 @@ Feature: caps on a party's share of a split (semantics §3.1 "cap", §3.2)
         | beijing | share      | 600,000.00 |
         | hebei   | cap_excess | 400,000.00 |
       And tianjin's net in 2021 is 0.00
+
+  Rule: a cap applies to what the clause splits after funding its pool
+
+    # 0.1 of 1,000,000 goes into the pool first; half of the 900,000 left is 450,000, cut to
+    # beijing's 400,000 a year; the 50,000 excess goes to hebei.
+    Scenario: the pool is funded before the cap is applied
+      Given a contract from 2021 for 2 years with parties beijing (sending) and hebei (receiving)
+      And a tax stream vat of 1,000,000.00 a year
+      And a tax_split clause split on vat with shares beijing 0.5, hebei 0.5 in years 1-2
+      And clause split splits the total
+      And clause split caps beijing at 400,000.00 a year
+      And a risk pool pool funded by 0.1 of clause split
+      When the contract is run
+      Then the ledger of 2021 is:
+        | party   | kind       | amount     |
+        | -       | pool_in    | 100,000.00 |
+        | beijing | share      | 400,000.00 |
+        | hebei   | share      | 450,000.00 |
+        | hebei   | cap_excess |  50,000.00 |
+      And clause split raises cap_reached in 2021 and 2022

@@ -41,6 +41,27 @@ Feature: exit, term, triggers and settlement (semantics §3.6)
         | year | clause | kind     |
         | 2023 | term   | handover |
 
+    # Term 1 of 2 years. In 2022 the company loses 40,000: handed over to hebei (the successor
+    # by default) as −40,000, with no deficit carried; the GDP (500,000) counts wholly for hebei
+    # in the indicator ledger. In 2021 the profit 100,000 is paid out 1/2 each and GDP split 5:5.
+    Scenario: a loss and an indicator after the term go to the successor
+      Given a contract from 2021 for 2 years with parties beijing (sending) and hebei (receiving)
+      And a profit stream profit with series 100,000.00; -40,000.00
+      And an indicator stream gdp of 500,000.00 a year
+      And an equity clause devco on profit profit
+      And beijing contributes 1,000,000.00 in cash to devco in year 1
+      And hebei contributes 1,000,000.00 in land to devco in year 1
+      And an indicator_split clause gdp_split on gdp with shares beijing 0.5, hebei 0.5 in years 1-2
+      And an exit clause term with a term of 1 year
+      When the contract is run
+      Then the ledger of 2022 is:
+        | clause | stream | party | kind     | amount     |
+        | term   | profit | hebei | handover | -40,000.00 |
+      And beijing's net by year is -950,000.00; 0.00
+      And beijing is counted 250,000.00 of indicators in 2021
+      And beijing is counted 0.00 of indicators in 2022
+      And hebei is counted 500,000.00 of indicators in 2022
+
   Rule: increment_below fires after n consecutive years strictly below the threshold
 
     # Baseline 1,000,000; increments: 2021 150,000; 2022 200,000; 2023 100,000; 2024 250,000;
@@ -68,6 +89,39 @@ Feature: exit, term, triggers and settlement (semantics §3.6)
         | 200,000.00 | 2026      | 2027     | 2026 | 3,000,000.00 |
         | 200,000.01 | 2022      | 2023     | 2022 | 7,449,999.99 |
         | 100,000.00 | no year   | no year  | 2028 |         0.00 |
+
+    # Segments 1-2 and 4-6, so the clause claims nothing in 2023. Increments (baseline
+    # 1,000,000): 500,000; 100,000; 100,000; 100,000; 100,000; 500,000. Below 200,000 for 2
+    # years: 2022 counts 1, 2023 (not claimed) starts the count again, 2024 and 2025 → fires
+    # 2025 (without the gap it would have fired in 2023).
+    Scenario: a year the clause claims nothing starts the count again
+      Given a contract from 2021 for 6 years with parties beijing (sending) and hebei (receiving)
+      And a tax stream vat with series 1,500,000.00; 1,100,000.00; 1,100,000.00; 1,100,000.00; 1,100,000.00; 1,500,000.00
+      And a tax_split clause split on vat with shares beijing 0.5, hebei 0.5 in years 1-2
+      And clause split also gives shares beijing 0.5, hebei 0.5 in years 4-6
+      And clause split keeps a baseline of 1,000,000.00
+      And an exit clause exit
+      And exit exit triggers when the increment of split is below 200,000.00 for 2 consecutive years
+      When the contract is run
+      Then clause exit raises exit_triggered in 2025
+      And the last year is 2025
+      And hebei receives 1,500,000.00 as handover in 2026
+
+    # The increment is measured before pool funding: 1,210,000 − 1,000,000 = 210,000 is not
+    # below 200,000, although only 189,000 is left to split after the pool's 21,000.
+    Scenario: the increment is measured before the pool takes its part
+      Given a contract from 2021 for 2 years with parties beijing (sending) and hebei (receiving)
+      And a tax stream vat of 1,210,000.00 a year
+      And a tax_split clause split on vat with shares beijing 0.5, hebei 0.5 in years 1-2
+      And clause split keeps a baseline of 1,000,000.00
+      And a risk pool pool funded by 0.1 of clause split
+      And an exit clause exit
+      And exit exit triggers when the increment of split is below 200,000.00
+      When the contract is run
+      Then clause exit raises exit_triggered in no year
+      And the last year is 2022
+      And 21,000.00 goes into the pool in 2021
+      And beijing receives 94,500.00 as share in 2021
 
     # Baseline 1,000,000; beijing gets half the increment: 300,000 a year from 1,600,000.
     # Cumulative: 300,000; 600,000; 900,000; 1,200,000. "900,000.00 or more" is reached in 2023;
@@ -226,6 +280,21 @@ Feature: exit, term, triggers and settlement (semantics §3.6)
         | price                                               | amount    |
         | the NPV at 10%                                      |      0.00 |
         | the largest of the NPV at 10% and a fixed 10,000.00 | 10,000.00 |
+
+    # E = T = 2025 (in_year 5): nothing is left after E, so an NPV price is 0: no buyout.
+    Scenario: an NPV price at the end of the term is 0
+      Given a contract from 2021 for 5 years with parties beijing (sending) and hebei (receiving)
+      And a tax stream vat of 1,000,000.00 a year
+      And a tax_split clause split on vat with shares beijing 0.4, hebei 0.6 in years 1-5
+      And clause split splits the total
+      And an exit clause exit
+      And exit exit triggers in year 5
+      And beijing is the exiting party of exit
+      And exit exit prices the stake at the NPV at 10%
+      When the contract is run
+      Then the last year is 2025
+      And beijing's buyout total is 0.00
+      And clause exit raises handover in no year
 
   Rule: a penalty is paid by the party at fault, to the other of exiting and buyer
 

@@ -89,6 +89,34 @@ Feature: risk_pool, the risk compensation pool (风险补偿资金池, semantics
         | year | clause | kind      |
         | 2023 | pool   | pool_full |
 
+    # Two clauses fund one pool, 0.1 of 1,000,000 each (basis total), cap 150,000: the first in
+    # funded_by puts in 100,000, the second only the 50,000 that still fits (pool_full), and
+    # splits the rest. split_a is 5:5 on vat, split_b 2:8 on fee.
+    #   split_a first: a 900,000 → 450,000 / 450,000; b 950,000 → 190,000 / 760,000.
+    #   split_b first: b 900,000 → 180,000 / 720,000; a 950,000 → 475,000 / 475,000.
+    # One year: the 150,000 is hebei's residual at once.
+    Scenario Outline: contributions are taken in the order of funded_by
+      Given a contract from 2021 for 1 year with parties beijing (sending) and hebei (receiving)
+      And a tax stream vat of 1,000,000.00 a year
+      And a fee stream fee of 1,000,000.00 a year
+      And a tax_split clause split_a on vat with shares beijing 0.5, hebei 0.5 in years 1
+      And clause split_a splits the total
+      And a tax_split clause split_b on fee with shares beijing 0.2, hebei 0.8 in years 1
+      And clause split_b splits the total
+      And a risk pool pool funded by 0.1 of clause <first>
+      And pool pool is also funded by 0.1 of clause <second>
+      And pool pool is capped at 150,000.00
+      When the contract is run
+      Then beijing's net in 2021 is <beijing>
+      And hebei's net in 2021 is <hebei>
+      And hebei receives 150,000.00 as residual in 2021
+      And clause pool raises pool_full in 2021
+
+      Examples:
+        | first   | second  | beijing    | hebei        |
+        | split_a | split_b | 640,000.00 | 1,360,000.00 |
+        | split_b | split_a | 655,000.00 | 1,345,000.00 |
+
   Rule: a guarantee is paid from the pool first, then by the backstop party
 
     # beijing is guaranteed 200,000 a year of its split receipts.
@@ -229,3 +257,25 @@ Feature: risk_pool, the risk compensation pool (风险补偿资金池, semantics
         | 2022 | beijing | 66,666.68 |
         | 2022 | hebei   | 66,666.67 |
         | 2022 | tianjin | 66,666.67 |
+
+    # An exit at the end of 2022 (in_year 2) makes 2022 the last year: after its guarantee
+    # (40,000 again) the balance 60,000 + 100,000 − 40,000 = 120,000 is hebei's residual; from
+    # 2023 the vat is handed over whole to hebei and the pool neither takes in nor pays out.
+    Scenario: the residual is paid in the exit year
+      Given a contract from 2021 for 4 years with parties beijing (sending) and hebei (receiving)
+      And a tax stream vat of 1,500,000.00 a year
+      And a tax_split clause split on vat with shares beijing 0.4, hebei 0.6 in years 1-4
+      And clause split keeps a baseline of 1,000,000.00
+      And a risk pool pool funded by 0.2 of clause split
+      And pool pool guarantees beijing 200,000.00 a year of receipts from split
+      And an exit clause exit
+      And exit exit triggers in year 2
+      When the contract is run
+      Then the balances of pool pool are 60,000.00; 0.00; 0.00; 0.00
+      And hebei receives 120,000.00 as residual in 2022
+      And beijing's net by year is 200,000.00; 200,000.00; 0.00; 0.00
+      And hebei's net by year is 1,240,000.00; 1,360,000.00; 1,500,000.00; 1,500,000.00
+      And the events are:
+        | year | clause | kind           |
+        | 2022 | exit   | exit_triggered |
+        | 2023 | exit   | handover       |

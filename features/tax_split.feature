@@ -120,6 +120,27 @@ Feature: tax_split, the incremental-revenue split (semantics §3.1)
       And hebei's net by year is 750,000.00; 750,000.00; 1,050,000.00; 930,000.00
       And hebei's unclaimed total is 1,200,000.00
 
+    # shares from_equity use the equity ratios of the contract year: beijing 1,000,000 and hebei
+    # 3,000,000 in year 1 (1/4, 3/4); tianjin 1,000,000 in year 2 (1/5, 3/5, 1/5). 1,000,000 a
+    # year → 250,000 / 750,000, then 200,000 / 600,000 / 200,000.
+    Scenario: a segment that takes its shares from an equity clause
+      Given a contract from 2021 for 2 years with parties beijing (sending), hebei (receiving) and tianjin (other)
+      And a tax stream vat of 1,000,000.00 a year
+      And an equity clause devco with no profit stream
+      And beijing contributes 1,000,000.00 in cash to devco in year 1
+      And hebei contributes 3,000,000.00 in land to devco in year 1
+      And tianjin contributes 1,000,000.00 in cash to devco in year 2
+      And a tax_split clause split on vat with shares from equity devco in years 1-2
+      And clause split splits the total
+      When the contract is run
+      Then the share entries are:
+        | year | party   | amount     |
+        | 2021 | beijing | 250,000.00 |
+        | 2021 | hebei   | 750,000.00 |
+        | 2022 | beijing | 200,000.00 |
+        | 2022 | hebei   | 600,000.00 |
+        | 2022 | tianjin | 200,000.00 |
+
   Rule: the baseline grows from its own inputs, rounded once, never compounded on a rounded figure
 
     # Baseline 1,000,000 × 1.045^(t−1): 1,000,000; 1,045,000; 1,092,025; 1,141,166.125 →

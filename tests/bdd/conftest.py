@@ -367,6 +367,7 @@ def residual(sc: Scenario, cid: str, shares: dict[str, str]) -> None:
 # exit
 
 @given(step("an exit clause {cid:Id} with a term of {term:d} years"))
+@given(step("an exit clause {cid:Id} with a term of {term:d} year"))
 def exit_term(sc: Scenario, cid: str, term: int) -> None:
     sc.add_clause({"id": cid, "kind": "exit", "term_years": term})
 
