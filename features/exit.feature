@@ -239,6 +239,31 @@ Feature: exit, term, triggers and settlement (semantics §3.6)
         | the largest of book value indexed 5% and the NPV at 10% | 1,102,500.00 |
         | the largest of the NPV at 10% and a fixed 700,000.00    |   700,000.00 |
 
+    # The NPV counts the exiting party's receipts and cost entries of the run with no trigger,
+    # not its pool_out. Without the exit, every year beijing would get its baseline 1,000,000
+    # (it owns it) + 0.4 × 400,000 = 160,000 − half the 100,000 cost = 1,110,000, and 40,000
+    # from the pool (its floor 1,200,000 − 1,160,000), which does not count. At a rate of 0 the
+    # NPV of 2022-2023 is 2 × 1,110,000 = 2,220,000.00. In 2021, the exit year, the pool pays its
+    # 40,000 and hands the 60,000 left to hebei.
+    Scenario: NPV from the run with no trigger, receipts and costs only
+      Given a contract from 2021 for 3 years with parties beijing (sending) and hebei (receiving)
+      And a tax stream vat of 1,500,000.00 a year
+      And a cost stream infra of 100,000.00 a year
+      And a tax_split clause split on vat with shares beijing 0.4, hebei 0.6 in years 1-3
+      And clause split keeps a baseline of 1,000,000.00
+      And clause split's baseline belongs to beijing
+      And a cost_share clause infra_share on infra with shares beijing 0.5, hebei 0.5 in years 1-3
+      And a risk pool pool funded by 0.2 of clause split
+      And pool pool guarantees beijing 1,200,000.00 a year of receipts from split
+      And an exit clause exit
+      And exit exit triggers in year 1
+      And beijing is the exiting party of exit
+      And exit exit prices the stake at the NPV at 0
+      When the contract is run
+      Then beijing receives 2,220,000.00 as buyout in 2021
+      And beijing receives 40,000.00 as pool_out in 2021
+      And hebei receives 60,000.00 as residual in 2021
+
     # Book value is computed exactly and rounded once: 333,333.33 × 1.05^3 = 385,874.99614125
     # plus 333,333.33 × 1.05^2 = 367,499.996325 → 753,374.99246625 → 753,374.99 (rounding each
     # term first would give 385,875.00 + 367,500.00 = 753,375.00).

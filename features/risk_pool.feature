@@ -202,6 +202,46 @@ Feature: risk_pool, the risk compensation pool (风险补偿资金池, semantics
         | beijing | 200,000.00  | tianjin | 150,000.00   | 40,000.00 | 60,000.00 |
         | tianjin | 150,000.00  | beijing | 200,000.00   | 30,000.00 | 70,000.00 |
 
+    # Receipts are every baseline, share, cap_excess, dividend and loss entry from the counted
+    # clauses. hebei's floor of 1,200,000 is met by its baseline 1,000,000 plus its share
+    # 0.6 × 400,000 = 240,000: nothing is paid. beijing's floor of 200,000 against its share
+    # 160,000 leaves 40,000 to pay from the pool.
+    Scenario: the baseline counts as a receipt
+      Given a contract from 2021 for 1 year with parties beijing (sending) and hebei (receiving)
+      And a tax stream vat of 1,500,000.00 a year
+      And a tax_split clause split on vat with shares beijing 0.4, hebei 0.6 in years 1
+      And clause split keeps a baseline of 1,000,000.00
+      And a risk pool pool funded by 0.2 of clause split
+      And pool pool guarantees hebei 1,200,000.00 a year of receipts from split
+      And pool pool guarantees beijing 200,000.00 a year of receipts from split
+      When the contract is run
+      Then the pool_out entries are:
+        | year | party   | amount    |
+        | 2021 | beijing | 40,000.00 |
+      And hebei receives 60,000.00 as residual in 2021
+
+    # Under cash_call a loss is a (negative) receipt: hebei's share of a 30,000 loss at 1/3 :
+    # 2/3 is −20,000, so against a floor of 10,000 the shortfall is 30,000, paid from the
+    # pool's 50,000 (0.05 of 1,000,000); 20,000 is left for hebei as residual. hebei's net:
+    # 0.5 × 950,000 = 475,000 − 20,000 + 30,000 + 20,000 − 2,000,000 (its land) = −1,495,000.
+    Scenario: a loss under cash_call is a negative receipt
+      Given a contract from 2021 for 1 year with parties beijing (sending) and hebei (receiving)
+      And a tax stream vat of 1,000,000.00 a year
+      And a tax_split clause split on vat with shares beijing 0.5, hebei 0.5 in years 1
+      And clause split splits the total
+      And a profit stream profit of -30,000.00 a year
+      And an equity clause devco on profit profit
+      And beijing contributes 1,000,000.00 in cash to devco in year 1
+      And hebei contributes 2,000,000.00 in land to devco in year 1
+      And clause devco makes losses good by cash calls
+      And a risk pool pool funded by 0.05 of clause split
+      And pool pool guarantees hebei 10,000.00 a year of receipts from devco
+      When the contract is run
+      Then hebei receives -20,000.00 as loss in 2021
+      And hebei receives 30,000.00 as pool_out in 2021
+      And hebei receives 20,000.00 as residual in 2021
+      And hebei's net in 2021 is -1,495,000.00
+
   Rule: a floor of {rate, of: contributions} is rate × the party's contributions made so far
 
     # The split: 0.1 of 200,000 (basis total) → 20,000 into the pool, 90,000 to each party.

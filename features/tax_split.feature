@@ -61,6 +61,25 @@ Feature: tax_split, the incremental-revenue split (semantics §3.1)
       And hebei receives 390,000.00 as share in 2021
       And hebei's net in 2021 is 690,000.00
 
+  Rule: a stream's projection is first × (1 + growth)^(t−1) × ramp, rounded (semantics §2)
+
+    # first 1,000,000 growing 10 %, ramp 0.3, 0.6: 300,000; 660,000; 1,210,000. Relocated in
+    # 2022, the same stream starts its growth and ramp then: 0; 300,000; 660,000. Split 1:9.
+    Scenario Outline: growth and ramp, from contract year 1 or from the move
+      Given a contract from 2021 for 3 years with parties beijing (sending) and hebei (receiving)
+      And a tax stream vat starting at 1,000,000.00 growing 10%
+      And stream vat ramps 0.3; 0.6
+      And stream vat <moved>
+      And a tax_split clause split on vat with shares beijing 0.1, hebei 0.9 in years 1-3
+      And clause split splits the total
+      When the contract is run
+      Then beijing's net by year is <beijing>
+
+      Examples:
+        | moved             | beijing                           |
+        | relocated in 2021 | 30,000.00; 66,000.00; 121,000.00  |
+        | relocated in 2022 | 0.00; 30,000.00; 66,000.00        |
+
   Rule: under basis total the whole amount is split
 
     # 1,234,567.89 × 0.35 = 432,098.7615 and × 0.65 = 802,469.1285: floors 432,098.76 and
