@@ -200,6 +200,40 @@ Feature: exit, term, triggers and settlement (semantics §3.6)
         | 2024 | exit   | exit_triggered |
         | 2026 | exit   | handover       |
 
+    # in_year 4 fires in T = 4 itself: an exit, so the price (fixed 100,000) applies and
+    # price_at_term_end (999,999) does not.
+    Scenario: a trigger firing in year T is an exit
+      Given a contract from 2021 for 4 years with parties beijing (sending) and hebei (receiving)
+      And a tax stream vat of 100,000.00 a year
+      And an exit clause exit
+      And exit exit triggers in year 4
+      And beijing is the exiting party of exit
+      And exit exit prices the stake at a fixed 100,000.00
+      And exit exit prices the stake at term end at a fixed 999,999.00
+      When the contract is run
+      Then beijing's buyout total is 100,000.00
+      And clause exit raises exit_triggered in 2024
+
+    # The buyer (hebei, the receiving party by default) pays for beijing's stake though tianjin
+    # succeeds to the streams: 300,000 from hebei to beijing in 2022; the 100,000 tax of 2023
+    # goes to tianjin.
+    Scenario: the buyer pays even where another party succeeds
+      Given a contract from 2021 for 3 years with parties beijing (sending), hebei (receiving) and tianjin (other)
+      And a tax stream vat of 100,000.00 a year
+      And a tax_split clause split on vat with shares beijing 0.5, hebei 0.5 in years 1-3
+      And clause split splits the total
+      And an exit clause exit
+      And exit exit hands over to tianjin
+      And exit exit triggers in year 2
+      And beijing is the exiting party of exit
+      And exit exit prices the stake at a fixed 300,000.00
+      When the contract is run
+      Then the buyout entries are:
+        | year | party   | amount      |
+        | 2022 | beijing |  300,000.00 |
+        | 2022 | hebei   | -300,000.00 |
+      And tianjin's net by year is 0.00; 0.00; 100,000.00
+
   Rule: the price is book value, NPV from the run with no trigger, fixed, or the largest of several
 
     # beijing exits at the end of 2023 (in_year 3). Its contributions: 1,000,000 in year 1 (its

@@ -242,6 +242,33 @@ Feature: risk_pool, the risk compensation pool (风险补偿资金池, semantics
       And hebei receives 20,000.00 as residual in 2021
       And hebei's net in 2021 is -1,495,000.00
 
+    # Both guarantees short in one year: the pool's 100,000 goes to beijing (listed first, short
+    # 300,000 − 160,000 = 140,000), which still lacks 40,000; tianjin lacks 150,000 − 80,000 =
+    # 70,000 and the pool is dry. hebei backstops each: −40,000 and −70,000. One pool_exhausted
+    # for the pool and year, one guarantee_backstopped per guarantee.
+    Scenario: one pool_exhausted a year, one guarantee_backstopped per guarantee
+      Given a contract from 2021 for 1 year with parties beijing (sending), hebei (receiving) and tianjin (other)
+      And a tax stream vat of 1,500,000.00 a year
+      And a tax_split clause split on vat with shares beijing 0.4, hebei 0.4, tianjin 0.2 in years 1
+      And clause split keeps a baseline of 1,000,000.00
+      And a risk pool pool funded by 0.2 of clause split
+      And pool pool guarantees beijing 300,000.00 a year of receipts from split
+      And pool pool guarantees tianjin 150,000.00 a year of receipts from split
+      And pool pool is backstopped by hebei
+      When the contract is run
+      Then the backstop entries are:
+        | party   | amount      |
+        | beijing |  40,000.00 |
+        | hebei   | -40,000.00 |
+        | tianjin |  70,000.00 |
+        | hebei   | -70,000.00 |
+      And beijing receives 100,000.00 as pool_out in 2021
+      And the events are:
+        | year | clause | kind                  |
+        | 2021 | pool   | pool_exhausted        |
+        | 2021 | pool   | guarantee_backstopped |
+        | 2021 | pool   | guarantee_backstopped |
+
   Rule: a floor of {rate, of: contributions} is rate × the party's contributions made so far
 
     # The split: 0.1 of 200,000 (basis total) → 20,000 into the pool, 90,000 to each party.
