@@ -409,8 +409,16 @@ def indicator_year(s: Subject, party: str, amount: str, year: str) -> Outcome:
 
 def indicator_stream_year(s: Subject, party: str, amount: str, stream: str, year: str) -> Outcome:
     p, sid, y = s.party(party), s.stream(stream), s.year(year)
-    got = sum(parse_amount(e["amount"]) for e in s.result.get("indicator_entries", [])
+    entries = s.result.get("indicator_entries", [])
+    got = sum(parse_amount(e["amount"]) for e in entries
               if e["party"] == p and e["stream"] == sid and e["year"] == y)
+    if got == 0:
+        pooled = [c.id for c in s.contract.clauses if c.kind == "indicator_split"
+                  and sid in c.streams and len(c.streams) > 1]
+        if pooled:
+            raise AuditError(f"clause {pooled[0]} adds {sid} up with its other streams, so the "
+                             f"indicator ledger has no amount of {sid} alone: check the "
+                             f"party's indicator total instead")
     return _money(parse_amount(amount), got)
 
 
