@@ -473,7 +473,8 @@ PLACEHOLDERS = {
     "year": r"\d{4}",
     "amount": _AMOUNT, "tolerance": _AMOUNT,
     "ratio": r"\d+(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?", "rate": r"\d+(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?",
-    "kind": r"[a-z_][a-z0-9_]*|[\u4e00-\u9fff]+?",
+    "kind": r"[a-z_][a-z0-9_]*|" + "|".join(
+        re.escape(k) for k in sorted(set(KIND_ZH) | set(EVENT_ZH), key=len, reverse=True)),
     "path": r"\S+", "name": r"\S+",
 }
 _SLOT = re.compile(r"\{(\w+)\}")
