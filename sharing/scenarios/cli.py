@@ -160,7 +160,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .explain import explain_file, render
 
     try:
-        out = explain_file(args.file, party=args.party, params=args.params)
+        out = explain_file(args.file, party=args.party, params=args.params,
+                           balance=args.balance)
     except ValueError as e:
         return _usage_error(args, str(e))
     _write(args, _json(out) if args.format == "json" else render(out, args.format))
@@ -172,7 +173,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
     try:
         out = solve_file(args.file, find=args.find, target=args.target,
-                         low=args.low, high=args.high)
+                         low=args.low, high=args.high, balance=args.balance)
     except ValueError as e:
         return _usage_error(args, str(e))
     _write(args, _json(out) if args.format == "json" else render(out))
@@ -226,6 +227,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--params", default="", metavar="P1,P2",
                    help="parameter paths, comma-separated, e.g. "
                    "clauses.split.schedule[0].shares.beijing,streams.vat.growth")
+    e.add_argument("--balance", metavar="PARTY", help="for a share in a map of three or more "
+                   "parties: the party that takes the difference")
     e.add_argument("--format", choices=["text", "latex", "json"], default="text")
     e.add_argument("--output", "-o")
     e.set_defaults(func=cmd_explain)
@@ -241,6 +244,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("--target", required=True, help="the target (see above)")
     v.add_argument("--low", help="lowest value to consider (default: the field's range)")
     v.add_argument("--high", help="highest value to consider")
+    v.add_argument("--balance", metavar="PARTY", help="for a share in a map of three or more "
+                   "parties: the party that takes the difference")
     v.add_argument("--format", choices=["text", "json"], default="text")
     v.add_argument("--output", "-o")
     v.set_defaults(func=cmd_solve)
