@@ -80,6 +80,16 @@
     });
   }
 
+  // Widgets that show the current ids (shares grids, id chips) refresh in place when an id
+  // changes, without re-rendering the form, so the field the user moves to keeps its focus.
+  var refreshers = [];
+  function idsChanged() {
+    window.setTimeout(function () {
+      refreshLists();
+      refreshers.forEach(function (f) { f(); });
+    }, 0);
+  }
+
   // ---- fields --------------------------------------------------------------------------
   function fieldBox(f, path, control, extra) {
     var id = 'f-' + path.replace(/[^\w-]/g, '_');
@@ -144,16 +154,22 @@
       show: function (v) { return Array.isArray(v) ? v.map(str).join(', ') : str(v); },
       parse: function (text) { return splitList(text); }
     });
-    var chips = h('div', { 'class': 'chips' }, h('span', { 'class': 'muted', text: T.available + ' ' }),
-      ids(f.ref).map(function (id) {
-        return h('button', { type: 'button', 'class': 'chip', text: id, onclick: function () {
+    var chips = h('div', { 'class': 'chips' });
+    function fill() {
+      chips.textContent = '';
+      chips.appendChild(h('span', { 'class': 'muted', text: T.available + ' ' }));
+      ids(f.ref).forEach(function (id) {
+        chips.appendChild(h('button', { type: 'button', 'class': 'chip', text: id, 'data-chip': path, onclick: function () {
           var cur = Array.isArray(obj[key]) ? obj[key] : splitList(str(obj[key] || ''));
           if (cur.indexOf(id) < 0) { cur.push(id); }
           obj[key] = cur;
           input.value = cur.join(', ');
           changed();
-        } });
-      }));
+        } }));
+      });
+    }
+    fill();
+    refreshers.push(fill);
     return fieldBox(f, path, input, chips);
   }
 
@@ -232,15 +248,24 @@
     obj[key] = cur;
     var total = h('div', { 'class': 'sum' });
     function upd() { var s = sumText(cur); total.textContent = s === null ? '' : s; total.className = 'sum ' + (s && s.charAt(0) === '✓' ? 'ok' : 'bad'); }
-    var names = ids('party');
-    Object.keys(cur).forEach(function (k) { if (names.indexOf(k) < 0) { names.push(k); } });
     var grid = h('div', { 'class': 'share-grid' });
-    names.forEach(function (pid) {
-      grid.appendChild(h('div', { 'class': 'share', 'data-path': join(path, pid) },
-        h('label', { text: pid }),
-        textInput(cur, pid, join(path, pid), { inputmode: 'decimal', after: upd,
-          parse: function (v) { return v; } })));
-    });
+    var cells = {};
+    function fill() {
+      var names = ids('party');
+      Object.keys(cur).forEach(function (k) { if (names.indexOf(k) < 0) { names.push(k); } });
+      Object.keys(cells).forEach(function (pid) {  // a party renamed or removed, with no share
+        if (names.indexOf(pid) < 0 && cells[pid].parentNode) { grid.removeChild(cells[pid]); delete cells[pid]; }
+      });
+      names.forEach(function (pid) {
+        if (cells[pid]) { return; }
+        cells[pid] = h('div', { 'class': 'share', 'data-path': join(path, pid) },
+          h('label', { text: pid }),
+          textInput(cur, pid, join(path, pid), { inputmode: 'decimal', after: upd }));
+        grid.appendChild(cells[pid]);
+      });
+    }
+    fill();
+    refreshers.push(fill);
     box.appendChild(grid);
     box.appendChild(total);
     upd();
@@ -309,7 +334,7 @@
     var key = f.k;
     var p = join(path, key);
     switch (f.t) {
-      case 'text': return fieldBox(f, p, textInput(obj, key, p, f.k === 'id' ? { onchange: render } : {}));
+      case 'text': return fieldBox(f, p, textInput(obj, key, p, f.k === 'id' ? { onchange: idsChanged } : {}));
       case 'textarea': return fieldBox(f, p, textInput(obj, key, p, { area: true }));
       case 'int': case 'num': case 'years':
         return fieldBox(f, p, textInput(obj, key, p, { inputmode: f.t === 'num' ? 'decimal' : 'numeric' }));
@@ -498,6 +523,7 @@
   function render(focusPath) {
     var active = document.activeElement && document.activeElement.getAttribute && document.activeElement.getAttribute('data-input');
     refreshLists();
+    refreshers = [];
     root.textContent = '';
     root.appendChild(renderFields(SPEC.contract, state, ''));
     if (firstRender) { placeErrors(); firstRender = false; }
