@@ -150,6 +150,10 @@ class _Report:
         self.lang = lang
         self.L = LABELS[lang]
         self.zh = lang == "zh"
+        from fpdf.enums import WrapMode
+
+        # Chinese has no spaces to break at: break between any two characters.
+        self.wrap = WrapMode.CHAR if self.zh else WrapMode.WORD
         self.party_ids = list(result["parties"])
         rep = self
 
@@ -200,7 +204,7 @@ class _Report:
         pdf.ln(2)
         pdf.set_font("body", "", 13)
         pdf.set_text_color(*HEAD_COLOR)
-        pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode=self.wrap)
         pdf.set_text_color(0, 0, 0)
         pdf.set_draw_color(*HEAD_COLOR)
         pdf.line(15, pdf.get_y(), 195, pdf.get_y())
@@ -212,23 +216,27 @@ class _Report:
         pdf.ln(1)
         pdf.set_font("body", "", 10.5)
         pdf.set_text_color(*HEAD_COLOR)
-        pdf.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT", align="L",
+                       wrapmode=self.wrap)
         pdf.set_text_color(0, 0, 0)
 
     def para(self, text: str, size: float = 9) -> None:
         pdf = self.pdf
         pdf.set_font("body", "", size)
-        pdf.multi_cell(0, size * 0.52, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(0, size * 0.52, text, new_x="LMARGIN", new_y="NEXT", align="L",
+                       wrapmode=self.wrap)
         pdf.ln(0.8)
 
     def table(self, rows: list[list[str]], widths: list[float], align: list[str],
               size: float = 8, head: bool = True) -> None:
+        from fpdf.enums import WrapMode
+
         pdf = self.pdf
         pdf.set_font("body", "", size)
         total = sum(widths)
         with pdf.table(col_widths=widths, width=total, text_align=align, align="LEFT",
                        line_height=size * 0.5, first_row_as_headings=head,
-                       headings_style=_headings(), padding=0.8) as t:
+                       headings_style=_headings(), padding=0.8, wrapmode=WrapMode.WORD) as t:
             for row in rows:
                 tr = t.row()
                 for cell in row:
@@ -420,6 +428,9 @@ class _Report:
         L, r = self.L, self.r
         pids = self.party_ids
         years = r["years"]
+        if r.get("indicators") or any(v["kind"] in ("risk_pool", "equity")
+                                      for v in r.get("clauses", {}).values()):
+            self.pdf.add_page()
         if r.get("indicators"):
             self.h2(L["indicators"])
             rows = [[L["year"]] + pids]
@@ -459,6 +470,8 @@ class _Report:
         by_clause: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
         for e in r["entries"]:
             by_clause[e["clause"]].append(e)
+        for e in r.get("indicator_entries", []):  # indicator ledger: not money
+            by_clause[e["clause"]].append(dict(e, kind=f"{e['kind']} ({e.get('mode') or 'split'})"))
         from sharing.audit.terms import CLAUSE_KIND
 
         order: list[str | None] = [cl.id for cl in self.c.clauses]
@@ -480,10 +493,11 @@ class _Report:
             self.para(L["ledger_count"].format(n=len(entries)), 7.5)
             rows = [[L["year"], L["stream"], L["party"], L["kind"], L["amount"], L["why"]]]
             for e in entries:
-                kind = f"{KIND_ZH.get(e['kind'], e['kind'])}\n{e['kind']}" if self.zh else e["kind"]
+                base = e["kind"].split(" ")[0]
+                kind = f"{KIND_ZH.get(base, base)}\n{e['kind']}" if self.zh else e["kind"]
                 rows.append([str(e["year"]), e["stream"] or "—", e["party"] or "—", kind,
                              _grouped(e["amount"]), e["why"]])
-            self.table(rows, [11, 22, 20, 19, 25, 83],
+            self.table(rows, [10, 18, 18, 17, 24, 93],
                        ["LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"], size=6.5)
 
     def events(self) -> None:

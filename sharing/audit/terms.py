@@ -108,6 +108,10 @@ class Words:
                       for p in contract.parties}
 
     # ---- small pieces ----------------------------------------------------------------------
+    def pick(self, text: str) -> str:
+        """The Chinese or the English half of a bilingual "中文 / English" text."""
+        return split_bilingual(text)[0 if self.zh else 1]
+
     def party(self, pid: str | None) -> str:
         if pid is None:
             return "—"
@@ -173,7 +177,7 @@ class Words:
             title = (f"条款 {i + 1}：{cl.id}（{CLAUSE_KIND[self.lang][cl.kind]}）" if self.zh else
                      f"Clause {i + 1}: {cl.id} ({CLAUSE_KIND[self.lang][cl.kind]})")
             if cl.name:
-                title += f" — {cl.name}"
+                title += f" — {self.pick(cl.name)}"
             out.append(Section(title, self.clause_lines(cl)))
         out.append(Section("未约定部分" if self.zh else "Anything not assigned",
                            [f"任何条款未认领的金额，全部归飞入地 {self.party(c.receiving)}（记为 unclaimed）。" if self.zh
@@ -190,7 +194,7 @@ class Words:
     def stream_line(self, s: Any) -> str:
         zh = self.zh
         bits = []
-        label = f"{s.name} [{s.id}]" if s.name else s.id
+        label = f"{self.pick(s.name)} [{s.id}]" if s.name else s.id
         kind = STREAM_KIND[self.lang][s.kind]
         if s.series is not None:
             vals = [self.money(v) for v in s.series[:4]]
