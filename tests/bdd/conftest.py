@@ -5,36 +5,66 @@ A scenario builds a contract document, the same dict a YAML file would give, ste
 worked out by hand (``Then``). Amounts in ``Then`` steps are read by the ``Yuan`` type as whole
 fen ("1,500,000.00" → 150000000): never floats, never a tolerance.
 
-Vocabulary in brief (ids are written as they are in the contract):
+Vocabulary in brief (ids are written as they are in the contract; amounts in the file's unit):
 
 Given
     a contract from 2021 for 5 years with parties beijing (sending) and hebei (receiving)
+    the contract:  (a YAML docstring, read by the engine's own loader)
     the amounts are in wan
-    a tax stream vat with series 1,000,000.00; 1,200,000.00; ...
+    a tax stream vat with series 1,000,000.00; 1,200,000.00; ...   (one entry per year)
     a tax stream vat of 1,000,000.00 a year
     a tax stream vat starting at 1,000,000.00 growing 10%
-    stream vat has local retention 0.5 / relocated in 2022 / ramp 0.5; 0.8
+    stream vat has local retention 0.5 / relocated in 2022 / ramps 0.3; 0.6
     stream vat paid 100.00; 120.00 before relocation
     a tax_split clause split on vat and cit with shares beijing 0.3, hebei 0.7 in years 1-3
+      (also cost_share, indicator_split; "with shares from equity devco")
     clause split also gives shares beijing 0.5, hebei 0.5 in years 4-5
-    clause split keeps a baseline of 800,000.00 / growing 5% / owned by beijing
-    clause split splits the total / counts its years since relocation
+    clause split keeps a baseline of 800,000.00;  clause split's baseline grows 5% a year /
+      belongs to beijing
+    clause split splits the total / splits the increment / counts its years since relocation
     clause split caps beijing at 100,000.00 a year / in all / at the pre-relocation total
-    a flat buffer b keeping 0.5 for beijing over 3 years;  a step buffer b keeping 0.5; 0.3 for beijing
-    an equity clause devco on profit profit;  beijing contributes 600.00 in cash to devco in year 1
-    a risk pool pool funded by 0.2 of clause split;  pool pool guarantees beijing 300.00 a year ...
-    an exit clause exit with a term of 3 years;  exit exit triggers in year 2;  ...
+    clause gdp counts in full for each party
+    a flat|linear buffer b keeping 0.5 for beijing over 3 years;
+      a step buffer b keeping 0.5; 0.3 for beijing
+    an equity clause devco on profit profit / with no profit stream
+    beijing contributes 600.00 in cash to devco in year 1;
+      hebei contributes 12.5 mu of land at 6,789.01 per mu to devco in year 1
+    clause devco weighs land at 0.8 / pays out 0.9 of distributable profit /
+      makes losses good by cash calls [in shares beijing 0.5, hebei 0.5]
+    a risk pool pool funded by 0.2 of clause split;  pool pool is also funded by ... /
+      is capped at ... / is backstopped by ... / leaves its balance in shares ...
+    pool pool guarantees beijing 300.00 a year of receipts from split [in years 1-2]
+    pool pool guarantees hebei 5% of its contributions a year of receipts from devco
+    an exit clause exit [with a term of 3 years];  exit exit hands over to tianjin /
+      gives 1 years' notice / triggers in year 2 / triggers when the increment of split is
+      below 200,000.00 [for 2 consecutive years] / triggers when beijing's receipts from
+      split reach 900,000.00
+    that trigger puts the fault on beijing;  the in_year trigger of exit puts the fault on ...
+    beijing is the exiting party of exit
+    exit exit prices the stake [at term end] at book value [indexed 3%] / the NPV at 6% /
+      a fixed 500,000.00 / the largest of <price> and <price>
+    exit exit charges a penalty of 100,000.00 / of 0.15 of the price
     clause X has field: <YAML flow value>  (for anything the vocabulary does not name)
 When
     the contract is run / the contract is checked / <field path> is set to <YAML value>
 Then
-    beijing receives 150,000.00 as share in 2021 [from vat]
-    beijing's net in 2021 is ... / net by year is ...; ... / share total is ... / net total is ...
-    the ledger of 2021 is: (table: clause, stream, party, kind, amount; "-" for null)
-    the events are: (table: year, clause, kind) / there are no events
-    the equity ratios of devco in 2023 are beijing 3/8, hebei 5/8
-    the balances of pool pool are 100.00; 0.00; ...
+    beijing receives 150,000.00 as share in 2021;  ... as share from vat in 2021
+    beijing receives nothing as penalty
+    beijing's net in 2021 is ... / net by year is ...; ... / net total is ... / share total is ...
+    the company retains ... in 2021;  100,000.00 goes into the pool in 2021
+    the ledger of 2021 is: / the cost entries are:  (tables with any of the columns year,
+      clause, stream, party, kind, amount; "-" for null; compared as exact multisets)
+    the events are: (table: year, clause, kind);  clause split raises cap_reached in 2021 and
+      2023 / in no year;  the guarantee_unpaid event of 2022 names 88,000.00
+    beijing is counted ... of indicators in 2021;  the indicator entries of 2021 are:
+    the equity ratios of devco in 2023 are beijing 3/8, hebei 5/8;  devco has no equity in 2021
+    the deficit of devco at the end of 2022 is ...;  the balances of pool pool are ...; ...
+    the last year is 2024
     the contract is refused at "clauses[0].schedule[0].shares" saying "sum to exactly 1"
+    the contract is accepted
+
+A scenario tagged @engine_mismatch keeps its hand-worked expectation and is expected to fail
+(strict xfail) until the engine is fixed.
 
 The Chinese step texts (``zh_steps.py``) drive the same document.
 """
@@ -105,11 +135,6 @@ def in_wan(sc: Scenario) -> None:
     sc.doc["unit"] = "wan"
 
 
-@given(step("the contract discounts at {rate:Share}"))
-def discount(sc: Scenario, rate: str) -> None:
-    sc.doc["discount_rate"] = rate
-
-
 # streams
 
 @given(step("a {kind:Id} stream {sid:Id} with series {series:AmountList}"))
@@ -156,11 +181,6 @@ def ramp(sc: Scenario, sid: str, ramp: list[str]) -> None:
 @given(step("stream {sid:Id} paid {amounts:AmountList} before relocation"))
 def pre_relocation(sc: Scenario, sid: str, amounts: list[str]) -> None:
     sc.stream(sid)["pre_relocation_tax"] = amounts
-
-
-@given(step("stream {sid:Id} has {field:Id}: {value}"))
-def stream_field(sc: Scenario, sid: str, field: str, value: str) -> None:
-    sc.stream(sid)[field] = yaml_value(value)
 
 
 # split, cost-share and indicator clauses
@@ -241,11 +261,6 @@ def full_each(sc: Scenario, cid: str) -> None:
     sc.clause(cid)["mode"] = "full_each"
 
 
-@given(step("clause {cid:Id} covers {streams:Names}"))
-def covers(sc: Scenario, cid: str, streams: list[str]) -> None:
-    sc.clause(cid)["streams"] = streams
-
-
 @given(step("clause {cid:Id} has {field:Id}: {value}"))
 def clause_field(sc: Scenario, cid: str, field: str, value: str) -> None:
     sc.clause(cid)[field] = yaml_value(value)
@@ -320,11 +335,6 @@ def pool(sc: Scenario, cid: str, rate: str, funder: str) -> None:
                    "funded_by": [{"clause": funder, "rate": rate}]})
 
 
-@given(step("a risk pool {cid:Id} with no funding"))
-def pool_unfunded(sc: Scenario, cid: str) -> None:
-    sc.add_clause({"id": cid, "kind": "risk_pool"})
-
-
 @given(step("pool {cid:Id} is also funded by {rate:Share} of clause {funder:Id}"))
 def pool_more(sc: Scenario, cid: str, rate: str, funder: str) -> None:
     sc.clause(cid)["funded_by"].append({"clause": funder, "rate": rate})
@@ -385,11 +395,6 @@ def successor(sc: Scenario, cid: str, party: str) -> None:
 @given(step("{party:Id} is the exiting party of {cid:Id}"))
 def exiting(sc: Scenario, party: str, cid: str) -> None:
     sc.clause(cid)["exiting"] = party
-
-
-@given(step("{party:Id} is the buyer under {cid:Id}"))
-def buyer(sc: Scenario, party: str, cid: str) -> None:
-    sc.clause(cid)["buyer"] = party
 
 
 @given(step("exit {cid:Id} gives {n:d} years' notice"))
@@ -513,22 +518,6 @@ def set_field(sc: Scenario, path: str, value: str) -> None:
     set_path(sc.doc, path, yaml_value(value))
 
 
-@when(step("{path:Path} is removed"))
-def remove_field(sc: Scenario, path: str) -> None:
-    parts = [m[1] if m[1] is not None else int(m[2]) for m in _PATH_PART.finditer(path)]
-    node = sc.doc
-    for key in parts[:-1]:
-        node = node[key]
-    del node[parts[-1]]
-
-
-@when(step("clause {cid:Id} is replaced by {replacement}"))
-def replace_clause(sc: Scenario, cid: str, replacement: str) -> None:
-    new = yaml_value(replacement)
-    i = next(i for i, c in enumerate(sc.doc["clauses"]) if c["id"] == cid)
-    sc.doc["clauses"][i] = new
-
-
 # ---- Then: money ledger --------------------------------------------------------------------------
 
 def _expect(got: int, want: int, what: str) -> None:
@@ -545,13 +534,6 @@ def receives_from(sc: Scenario, party: str, amount: int, kind: str, stream: str,
                   year: int) -> None:
     _expect(sc.total(party=party, kind=kind, stream=stream, year=year), amount,
             f"{party}'s {kind} from {stream} in {year}")
-
-
-@then(step("{party:Id} receives {amount:Yuan} as {kind:Kind} from clause {clause:Id} in {year:d}"))
-def receives_from_clause(sc: Scenario, party: str, amount: int, kind: str, clause: str,
-                         year: int) -> None:
-    _expect(sc.total(party=party, kind=kind, clause=clause, year=year), amount,
-            f"{party}'s {kind} from clause {clause} in {year}")
 
 
 @then(step("{party:Id} receives nothing as {kind:Kind}"))
@@ -661,17 +643,6 @@ def events_are(sc: Scenario, datatable: list[list[str]]) -> None:
     header, want = _table_rows(datatable)
     got = [{h: ev[h] for h in header} for ev in sc.res["events"]]
     _compare_rows(header, want, got, "the events")
-
-
-@then("there are no events")
-def no_events(sc: Scenario) -> None:
-    assert sc.res["events"] == [], sc.res["events"]
-
-
-@then(step("there are no {kind:EventKind} events"))
-def no_events_of_kind(sc: Scenario, kind: str) -> None:
-    got = [ev for ev in sc.res["events"] if ev["kind"] == kind]
-    assert not got, got
 
 
 def _event_years(sc: Scenario, cid: str, kind: str) -> list[int]:
