@@ -128,10 +128,8 @@ Feature: invalid contracts are refused before anything is computed (semantics §
         | clauses[4]             | {id: exit, kind: exit, exiting: beijing, penalty: {rate_of_price: 0.1}}   | clauses[4].penalty.rate_of_price | has no price                                |
 
     # Both bounds of a share in one contract: 1.3 is above 1 and −0.3 below 0; each message
-    # must name the bound it breaks. The engine says "-0.3 is out of range: a share must be at
-    # most 0": both bounds share one error code, and the message template registered first for
-    # it (here the upper bound's) is reused with the lower bound's value.
-    @engine_mismatch
+    # must name the bound it breaks (both bounds once shared one error code, and the template
+    # registered first was reused: "-0.3 is out of range: a share must be at most 0").
     Scenario: a share outside 0..1 names the bound it breaks
       When clauses[0].schedule[0].shares is set to {beijing: 1.3, hebei: -0.3}
       And the contract is checked
