@@ -29,6 +29,7 @@ for amounts (2 decimals in yuan, 6 in 万元). See docs/negotiation.md.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
@@ -55,7 +56,7 @@ def _value(v: Any) -> Any:
         raise rule("scenario_value", "{value} is not a value a contract field takes", value=v)
     if isinstance(v, int):
         return v
-    if isinstance(v, (float, Fraction)):
+    if isinstance(v, (float, Fraction, Decimal)):
         return exact(v)
     if isinstance(v, str):
         try:

@@ -192,13 +192,14 @@ def project_many(contract: Contract, stream: Stream, p: StreamParams, m: int
 
 # ---- NPV -----------------------------------------------------------------------------------
 
-def npv_many(flows: np.ndarray, rate: Fraction) -> np.ndarray:
+def npv_many(flows: np.ndarray, rate: Fraction) -> tuple[np.ndarray, np.ndarray]:
     """Exact NPV in fen of each row of ``flows`` (int64 (m, Y), end-of-year flows of years
-    1..Y, discounted to the start of year 1), rounded half up once; as
-    :func:`sharing.finance.npv` row by row."""
+    1..Y, discounted to the start of year 1), rounded half up once, as
+    :func:`sharing.finance.npv` row by row; and a mask of the rows whose NPV does not fit
+    an int64 (beyond ±9.2·10^16 yuan, only with absurd negative rates), left 0."""
     m, Y = flows.shape
     if m == 0 or rate == 0:
-        return flows.sum(axis=1)
+        return flows.sum(axis=1), np.zeros(m, dtype=bool)
     base = 1 + rate
     a, q = base.numerator, base.denominator  # 1 / (1 + r) = q / a
     d = np.array([float(Fraction(q**t, a**t)) for t in range(1, Y + 1)])  # u relative each
@@ -210,10 +211,26 @@ def npv_many(flows: np.ndarray, rate: Fraction) -> np.ndarray:
     whole = np.floor(mag)
     frac = mag - whole
     unsure = (np.abs(frac - 0.5) <= bound) | (mag >= 2.0**50)
-    out = np.where(value < 0, -1, 1) * (whole + (frac > 0.5)).astype(np.int64)
+    rounded = np.where(unsure, 0, whole + (frac > 0.5)).astype(np.int64)
+    out = np.where(value < 0, -rounded, rounded)
+    too_big = np.zeros(m, dtype=bool)
     idx = np.flatnonzero(unsure)
     if len(idx):  # exactly: Σ CF_t · q^t · a^(Y−t) / a^Y, on Python integers
         weights = np.array([q**t * a ** (Y - t) for t in range(1, Y + 1)], dtype=object)
-        num = flows[idx].astype(object) @ weights
-        out[idx] = round_div(num, a**Y)
+        exact = round_div_object(flows[idx].astype(object) @ weights, a**Y)
+        for k, v in zip(idx, exact, strict=True):
+            if abs(v) < 2**63:
+                out[k] = v
+            else:
+                too_big[k] = True
+    return out, too_big
+
+
+def round_div_object(num: np.ndarray, den: int) -> list[int]:
+    """num / den rounded half away from zero, on Python integers."""
+    out = []
+    for n in num:
+        n = int(n)
+        mag = (2 * abs(n) + den) // (2 * den)
+        out.append(-mag if n < 0 else mag)
     return out

@@ -121,6 +121,10 @@ class Plan:
     def total(self) -> int:
         return self.grid_size * self.n
 
+    def projection_params(self) -> list[Param]:
+        return [a.param for a in self.axes if not a.param.structural] + [
+            d.param for d in self.draws if not d.param.structural]
+
     # ---- grid points ---------------------------------------------------------------------
     def digits(self, g: np.ndarray) -> list[np.ndarray]:
         """Each axis's value index for grid points g (last axis fastest)."""

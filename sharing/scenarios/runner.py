@@ -36,10 +36,12 @@ from schemas.errors import InvalidContract
 from schemas.numbers import MAX_YUAN
 
 from .exact import ExactArray, StreamParams, npv_many, project_many
-from .paths import PathError, ProjectionParam, set_value
+from .paths import PathError, ProjectionParam, resolve, set_value
 from .plan import Plan
 
 CHUNK = 16_384
+#: Values that every rule accepts, for a projection field the base contract leaves out.
+NEUTRAL = {"growth": 0, "first": 0, "local_retention": 1}
 FLAGS = ("cap_reached", "guarantee_called", "pool_exhausted", "exit_triggered")
 #: Issue codes of the rules that read projection parameters (see the module docstring).
 PROJECTION_CODES = frozenset({"projection_overflow", "equity_missing_profit",
@@ -147,6 +149,13 @@ def _group_contract(plan: Plan, key: tuple[Any, ...], values: list[tuple[Any, An
         doc = copy.deepcopy(plan.base)
         for param, value in values:
             set_value(doc, param.path, value, param.balance)
+        for param in plan.projection_params():
+            # A projection field the base leaves out is given a neutral value, so the
+            # structure is validated with the fields every scenario gives (growth on a
+            # series stream is refused for all of them, say).
+            _, there = resolve(doc, param.path)
+            if there is None:
+                set_value(doc, param.path, NEUTRAL.get(param.projection.field, 0))
     except PathError as e:
         out: tuple[Contract | None, str | None, bool] = (None, str(e), False)
     else:
@@ -374,8 +383,10 @@ def _summarise_into(out: Results, sel: np.ndarray, contract: Contract,
     run = evaluate(contract, shareable)
     net = run.ledger.net  # (P, S, Y)
     out.net_total[sel] = net.sum(axis=2).T
+    too_big = np.zeros(len(sel), dtype=bool)
     for p, rate in enumerate(party_rates(contract)):
-        out.npv[sel, p] = npv_many(net[p], rate)
+        out.npv[sel, p], big = npv_many(net[p], rate)
+        too_big |= big
     if keep_years:
         out.net[sel] = net.transpose(1, 0, 2)
     flags = {f: np.zeros(len(sel), dtype=bool) for f in FLAGS}
@@ -392,6 +403,9 @@ def _summarise_into(out: Results, sel: np.ndarray, contract: Contract,
     out.last[sel] = run.last
     out.valid[sel] = True
     out.reason[sel] = -1
+    if too_big.any():
+        out.invalid(sel[too_big], "an NPV beyond ±92,233,720,368,547,758.07 yuan (a discount "
+                    "rate near −100 %?) cannot be tabulated")
 
 
 def _one_alone(plan: Plan, out: Results, s: int, a: int, keep_years: bool) -> None:
