@@ -481,6 +481,8 @@ class _Report:
         kinds = {cl.id: cl.kind for cl in self.c.clauses}
         for cid in order:
             entries = by_clause.get(cid, [])
+            if self.pdf.get_y() > self.pdf.h - 50:  # no heading alone at the foot of a page
+                self.pdf.add_page()
             if cid is None:
                 self.h2(L["unclaimed"])
             else:
