@@ -19,7 +19,7 @@ Feature: allocation to the fen and rounding (semantics §1)
       And hebei receives <hebei> as share in 2021
 
       Examples:
-        | parties                                | beijing    | hebei      |
+        | parties                                 | beijing    | hebei      |
         | beijing (sending) and hebei (receiving) | 500,000.01 | 500,000.00 |
         | hebei (receiving) and beijing (sending) | 500,000.00 | 500,000.01 |
 
@@ -64,9 +64,9 @@ Feature: allocation to the fen and rounding (semantics §1)
       And hebei receives <hebei> as loss in 2021
 
       Examples:
-        | loss          | how                                             | beijing     | hebei       |
-        | -0.05         | by cash calls                                   | -0.02       | -0.03       |
-        | -1,000,000.01 | by cash calls in shares beijing 0.5, hebei 0.5  | -500,000.01 | -500,000.00 |
+        | loss          | how                                            | beijing     | hebei       |
+        |         -0.05 | by cash calls                                  |       -0.02 |       -0.03 |
+        | -1,000,000.01 | by cash calls in shares beijing 0.5, hebei 0.5 | -500,000.01 | -500,000.00 |
 
     # A cost of 100.01 at 3:7 → 3,000.3 / 7,000.7 fen → beijing 30.00, hebei 70.01 (larger
     # remainder), booked as costs −30.00 / −70.01; a refund of 100.01 the next year gives the
@@ -96,12 +96,12 @@ Feature: allocation to the fen and rounding (semantics §1)
 
       Examples:
         | value  | rounded |
-        | 0.005  |    0.01 |
+        |  0.005 |    0.01 |
         | -0.005 |   -0.01 |
-        | 0.004  |    0.00 |
+        |  0.004 |    0.00 |
         | -0.004 |    0.00 |
-        | 1.015  |    1.02 |
-        | 2.675  |    2.68 |
+        |  1.015 |    1.02 |
+        |  2.675 |    2.68 |
         | -2.675 |   -2.68 |
 
     # first × 1.05 in year 2: 0.10 → 0.105 → 0.11; −0.10 → −0.105 → −0.11;
@@ -114,9 +114,9 @@ Feature: allocation to the fen and rounding (semantics §1)
 
       Examples:
         | first     | year2     |
-        | 0.10      |      0.11 |
-        | -0.10     |     -0.11 |
-        | 1,000.10  |  1,050.11 |
+        |      0.10 |      0.11 |
+        |     -0.10 |     -0.11 |
+        |  1,000.10 |  1,050.11 |
         | -1,000.10 | -1,050.11 |
 
     # The retention of the rounded projection is rounded: 100.01 × 0.5 = 50.005 → 50.01;
@@ -130,8 +130,8 @@ Feature: allocation to the fen and rounding (semantics §1)
       Then hebei receives <shareable> as unclaimed in <year>
 
       Examples:
-        | projection                     | year | shareable |
-        | with series 100.01; 0          | 2021 |     50.01 |
-        | with series 0.03; 0            | 2021 |      0.02 |
-        | with series 0.01; 0            | 2021 |      0.01 |
-        | starting at 0.15 growing 10%   | 2022 |      0.09 |
+        | projection                   | year | shareable |
+        | with series 100.01; 0        | 2021 |     50.01 |
+        | with series 0.03; 0          | 2021 |      0.02 |
+        | with series 0.01; 0          | 2021 |      0.01 |
+        | starting at 0.15 growing 10% | 2022 |      0.09 |

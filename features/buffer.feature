@@ -126,9 +126,9 @@ Feature: buffer, the buffer years after relocation (缓冲期, semantics §3.2)
       And a step buffer transition keeping 0.5; 0.3; 0.1 for beijing
       And an alternative in which clause transition is a since_relocation tax_split on firm_a and firm_b of the total with shares:
         | years | beijing | hebei |
-        | 1     | 0.5     | 0.5   |
-        | 2     | 0.3     | 0.7   |
-        | 3     | 0.1     | 0.9   |
+        |     1 |     0.5 |   0.5 |
+        |     2 |     0.3 |   0.7 |
+        |     3 |     0.1 |   0.9 |
       When the contract and its alternative are run
       Then the two runs give the same ledger apart from the clause ids
       And beijing's net by year is 500,000.00; 600,000.01; 280,000.00; 60,000.00

@@ -182,6 +182,6 @@ Feature: equity, stakes in a joint development company (semantics §3.3)
       And the company retains 0.00 in 2021
 
       Examples:
-        | how                                             | bj_loss     | hb_loss     |
-        | by cash calls                                   | -112,500.00 | -187,500.00 |
-        | by cash calls in shares beijing 0.5, hebei 0.5  | -150,000.00 | -150,000.00 |
+        | how                                            | bj_loss     | hb_loss     |
+        | by cash calls                                  | -112,500.00 | -187,500.00 |
+        | by cash calls in shares beijing 0.5, hebei 0.5 | -150,000.00 | -150,000.00 |

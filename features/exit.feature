@@ -31,10 +31,10 @@ Feature: exit, term, triggers and settlement (semantics §3.6)
       And hebei's net by year is -915,000.00; 85,000.00; 0.00; 0.00
       And tianjin's net by year is 0.00; 0.00; 130,000.00; 130,000.00
       And the ledger of 2023 is:
-        | clause | stream | party   | kind     | amount      |
-        | term   | vat    | tianjin | handover | 100,000.00  |
-        | term   | profit | tianjin | handover |  50,000.00  |
-        | term   | infra  | tianjin | handover | -20,000.00  |
+        | clause | stream | party   | kind     | amount     |
+        | term   | vat    | tianjin | handover | 100,000.00 |
+        | term   | profit | tianjin | handover |  50,000.00 |
+        | term   | infra  | tianjin | handover | -20,000.00 |
       And devco has no equity in 2023
       And hebei's contribution total is -1,000,000.00
       And the events are:
@@ -172,9 +172,9 @@ Feature: exit, term, triggers and settlement (semantics §3.6)
       And hebei's penalty total is <hb_penalty>
 
       Examples:
-        | first                                                                        | second                                                                       | last | bj_penalty  | hb_penalty |
-        | triggers when the increment of split is below 200,000.00 for 2 consecutive years | triggers in year 3                                                       | 2024 | -100,000.00 | 100,000.00 |
-        | triggers in year 3                                                           | triggers when the increment of split is below 200,000.00 for 2 consecutive years | 2023 |        0.00 |       0.00 |
+        | first                                                                            | second                                                                           | last | bj_penalty  | hb_penalty |
+        | triggers when the increment of split is below 200,000.00 for 2 consecutive years | triggers in year 3                                                               | 2024 | -100,000.00 | 100,000.00 |
+        | triggers in year 3                                                               | triggers when the increment of split is below 200,000.00 for 2 consecutive years | 2023 |        0.00 |       0.00 |
 
     # Term 5 of 6 years; 2 years' notice. The increment of 2024 (100,000) is below 200,000: the
     # trigger fires in 2024, E = min(4 + 2, 5) = 5 = T (2025). It is an exit: the price (fixed
@@ -265,11 +265,11 @@ Feature: exit, term, triggers and settlement (semantics §3.6)
       And hebei receives 1,000,000.00 as handover from vat in 2024
 
       Examples:
-        | price                                            | amount       |
-        | book value indexed 5%                            | 1,102,500.00 |
-        | book value                                       | 1,000,000.00 |
-        | the NPV at 10%                                   |   607,438.02 |
-        | a fixed 700,000.00                               |   700,000.00 |
+        | price                                                   | amount       |
+        | book value indexed 5%                                   | 1,102,500.00 |
+        | book value                                              | 1,000,000.00 |
+        | the NPV at 10%                                          |   607,438.02 |
+        | a fixed 700,000.00                                      |   700,000.00 |
         | the largest of book value indexed 5% and the NPV at 10% | 1,102,500.00 |
         | the largest of the NPV at 10% and a fixed 700,000.00    |   700,000.00 |
 
@@ -378,11 +378,11 @@ Feature: exit, term, triggers and settlement (semantics §3.6)
       And beijing receives 500,000.00 as buyout in 2022
 
       Examples:
-        | at_fault | penalty                            | bj          | hb          | tj          |
-        | beijing  | a penalty of 100,000.00            | -100,000.00 |  100,000.00 |        0.00 |
-        | hebei    | a penalty of 100,000.00            |  100,000.00 | -100,000.00 |        0.00 |
-        | tianjin  | a penalty of 100,000.00            |  100,000.00 |        0.00 | -100,000.00 |
-        | beijing  | a penalty of 0.15 of the price     |  -75,000.00 |   75,000.00 |        0.00 |
+        | at_fault | penalty                        | bj          | hb          | tj          |
+        | beijing  | a penalty of 100,000.00        | -100,000.00 |  100,000.00 |        0.00 |
+        | hebei    | a penalty of 100,000.00        |  100,000.00 | -100,000.00 |        0.00 |
+        | tianjin  | a penalty of 100,000.00        |  100,000.00 |        0.00 | -100,000.00 |
+        | beijing  | a penalty of 0.15 of the price |  -75,000.00 |   75,000.00 |        0.00 |
 
   Rule: without a trigger the term ends at T with no price and no penalty, unless price_at_term_end gives one
 

@@ -199,8 +199,8 @@ Feature: risk_pool, the risk compensation pool (风险补偿资金池, semantics
 
       Examples:
         | first   | first_floor | second  | second_floor | bj_pool   | tj_pool   |
-        | beijing | 200,000.00  | tianjin | 150,000.00   | 40,000.00 | 60,000.00 |
-        | tianjin | 150,000.00  | beijing | 200,000.00   | 30,000.00 | 70,000.00 |
+        | beijing |  200,000.00 | tianjin |   150,000.00 | 40,000.00 | 60,000.00 |
+        | tianjin |  150,000.00 | beijing |   200,000.00 | 30,000.00 | 70,000.00 |
 
     # Receipts are every baseline, share, cap_excess, dividend and loss entry from the counted
     # clauses. hebei's floor of 1,200,000 is met by its baseline 1,000,000 plus its share
@@ -257,7 +257,7 @@ Feature: risk_pool, the risk compensation pool (风险补偿资金池, semantics
       And pool pool is backstopped by hebei
       When the contract is run
       Then the backstop entries are:
-        | party   | amount      |
+        | party   | amount     |
         | beijing |  40,000.00 |
         | hebei   | -40,000.00 |
         | tianjin |  70,000.00 |

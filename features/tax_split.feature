@@ -76,9 +76,9 @@ Feature: tax_split, the incremental-revenue split (semantics §3.1)
       Then beijing's net by year is <beijing>
 
       Examples:
-        | moved             | beijing                           |
-        | relocated in 2021 | 30,000.00; 66,000.00; 121,000.00  |
-        | relocated in 2022 | 0.00; 30,000.00; 66,000.00        |
+        | moved             | beijing                          |
+        | relocated in 2021 | 30,000.00; 66,000.00; 121,000.00 |
+        | relocated in 2022 | 0.00; 30,000.00; 66,000.00       |
 
   Rule: under basis total the whole amount is split
 

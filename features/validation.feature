@@ -83,49 +83,49 @@ Feature: invalid contracts are refused before anything is computed (semantics §
         | parties[1].role               | other                                          | parties                                | exactly one must                         |
 
       Examples: streams
-        | field                      | value     | path                       | says                                          |
-        | streams[0].relocated_year  | 2019      | streams[0].relocated_year  | outside the contract                          |
-        | streams[0].relocated_year  | 2022      | streams[0].series[0]       | before the relocation year                    |
-        | streams[1].local_retention | 0.5       | streams[1].local_retention | only tax streams have a local retention       |
-        | streams[1].series          | [1, 2, 3] | streams[1].series          | exactly one per contract year                 |
-        | streams[2].series[0]       | '12.3.4'  | streams[2].series[0]       | is not a number                               |
-        | clauses[0].cap             | {party: beijing, per_year: 0.001} | clauses[0].cap.per_year | not a whole number of fen           |
+        | field                      | value                             | path                       | says                                    |
+        | streams[0].relocated_year  | 2019                              | streams[0].relocated_year  | outside the contract                    |
+        | streams[0].relocated_year  | 2022                              | streams[0].series[0]       | before the relocation year              |
+        | streams[1].local_retention | 0.5                               | streams[1].local_retention | only tax streams have a local retention |
+        | streams[1].series          | [1, 2, 3]                         | streams[1].series          | exactly one per contract year           |
+        | streams[2].series[0]       | '12.3.4'                          | streams[2].series[0]       | is not a number                         |
+        | clauses[0].cap             | {party: beijing, per_year: 0.001} | clauses[0].cap.per_year    | not a whole number of fen               |
 
       Examples: one claiming clause a stream and year
-        | field              | value                                                                                        | path                         | says                                          |
-        | clauses[5]         | {id: second, kind: tax_split, streams: [vat], schedule: [{years: 3-4, shares: {beijing: 1}}]} | clauses[5].schedule[0].years | claimed by split and second in 2023           |
-        | clauses[5]         | {id: devco2, kind: equity, contributions: [{party: hebei, kind: cash, value: 1}], profit_streams: [profit]} | clauses[5].profit_streams | claimed by devco and devco2 |
-        | clauses[5]         | {id: infra2, kind: cost_share, streams: [infra], schedule: [{years: 5, shares: {hebei: 1}}]} | clauses[5].schedule[0].years | claimed by infra_share and infra2 in 2025     |
-        | clauses[0].streams | [vat, profit]                                                                                | clauses[0].streams[1]        | takes streams of kind tax or fee or land      |
+        | field              | value                                                                                                       | path                         | says                                      |
+        | clauses[5]         | {id: second, kind: tax_split, streams: [vat], schedule: [{years: 3-4, shares: {beijing: 1}}]}               | clauses[5].schedule[0].years | claimed by split and second in 2023       |
+        | clauses[5]         | {id: devco2, kind: equity, contributions: [{party: hebei, kind: cash, value: 1}], profit_streams: [profit]} | clauses[5].profit_streams    | claimed by devco and devco2               |
+        | clauses[5]         | {id: infra2, kind: cost_share, streams: [infra], schedule: [{years: 5, shares: {hebei: 1}}]}                | clauses[5].schedule[0].years | claimed by infra_share and infra2 in 2025 |
+        | clauses[0].streams | [vat, profit]                                                                                               | clauses[0].streams[1]        | takes streams of kind tax or fee or land  |
 
       Examples: equity
-        | field                               | value                                                  | path                                      | says                                        |
-        | clauses[1].loss_shares              | {beijing: 0.5, hebei: 0.5}                             | clauses[1].loss_shares                    | applies only with losses: cash_call         |
-        | clauses[1].contributions[1].area_mu | 10                                                     | clauses[1].contributions[1]               | not both                                    |
-        | clauses[1].contributions[0].value   | 0                                                      | clauses[1].contributions[0].value         | greater than 0                              |
-        | clauses[1].contributions[0].year    | 6                                                      | clauses[1].contributions[0].year          | outside the contract's years 1..5           |
-        | clauses[1].payout_ratio             | 1.1                                                    | clauses[1].payout_ratio                   | at most 1                                   |
-        | clauses[1].contributions            | [{party: hebei, kind: land, value: 1000000, year: 2}]  | clauses[2].schedule[0].shares.from_equity | has no equity before 2022                   |
-        | clauses[1].contributions            | [{party: hebei, kind: land, value: 1000000, year: 2}]  | clauses[1].profit_streams                 | has no equity yet                           |
+        | field                               | value                                                 | path                                      | says                                |
+        | clauses[1].loss_shares              | {beijing: 0.5, hebei: 0.5}                            | clauses[1].loss_shares                    | applies only with losses: cash_call |
+        | clauses[1].contributions[1].area_mu | 10                                                    | clauses[1].contributions[1]               | not both                            |
+        | clauses[1].contributions[0].value   | 0                                                     | clauses[1].contributions[0].value         | greater than 0                      |
+        | clauses[1].contributions[0].year    | 6                                                     | clauses[1].contributions[0].year          | outside the contract's years 1..5   |
+        | clauses[1].payout_ratio             | 1.1                                                   | clauses[1].payout_ratio                   | at most 1                           |
+        | clauses[1].contributions            | [{party: hebei, kind: land, value: 1000000, year: 2}] | clauses[2].schedule[0].shares.from_equity | has no equity before 2022           |
+        | clauses[1].contributions            | [{party: hebei, kind: land, value: 1000000, year: 2}] | clauses[1].profit_streams                 | has no equity yet                   |
 
       Examples: risk pools
-        | field                          | value                                                       | path                           | says                                 |
-        | clauses[3].funded_by[0].clause | infra_share                                                 | clauses[3].funded_by[0].clause | funded only by tax_split or buffer   |
-        | clauses[5]                     | {id: pool2, kind: risk_pool, funded_by: [{clause: split, rate: 0.1}]} | clauses[5].funded_by[0].clause | funds at most one pool     |
-        | clauses[3].backstop            | beijing                                                     | clauses[3].backstop            | is also guaranteed by it             |
-        | clauses[3].guarantees[1]       | {party: beijing, floor: 5, counts: [split, devco]}          | clauses[3].guarantees[1]       | a floor is made good once            |
+        | field                          | value                                                                 | path                           | says                               |
+        | clauses[3].funded_by[0].clause | infra_share                                                           | clauses[3].funded_by[0].clause | funded only by tax_split or buffer |
+        | clauses[5]                     | {id: pool2, kind: risk_pool, funded_by: [{clause: split, rate: 0.1}]} | clauses[5].funded_by[0].clause | funds at most one pool             |
+        | clauses[3].backstop            | beijing                                                               | clauses[3].backstop            | is also guaranteed by it           |
+        | clauses[3].guarantees[1]       | {party: beijing, floor: 5, counts: [split, devco]}                    | clauses[3].guarantees[1]       | a floor is made good once          |
 
       Examples: exit
-        | field                  | value                                                                     | path                             | says                                        |
-        | clauses[5]             | {id: exit2, kind: exit}                                                   | clauses[5]                       | at most one                                 |
-        | clauses[4].term_years  | 6                                                                         | clauses[4].term_years            | outside 1..5                                |
-        | clauses[4].triggers[0] | {when: in_year, year: 6}                                                  | clauses[4].triggers[0].year      | lies after the term                         |
-        | clauses[4].triggers[0] | {when: increment_below, clause: devco, threshold: 1}                      | clauses[4].triggers[0].clause    | watches a tax_split or buffer               |
-        | clauses[4].triggers[0] | {when: cumulative_reached, party: beijing, clause: infra_share, amount: 1} | clauses[4].triggers[0].clause   | counts a tax_split, buffer or equity clause |
-        | clauses[4].exiting     | null                                                                      | clauses[4].exiting               | must name the exiting party                 |
-        | clauses[4].buyer       | beijing                                                                   | clauses[4].buyer                 | is the exiting party                        |
-        | clauses[4].exiting     | hebei                                                                     | clauses[4].buyer                 | is the exiting party                        |
-        | clauses[4]             | {id: exit, kind: exit, exiting: beijing, penalty: {rate_of_price: 0.1}}   | clauses[4].penalty.rate_of_price | has no price                                |
+        | field                  | value                                                                      | path                             | says                                        |
+        | clauses[5]             | {id: exit2, kind: exit}                                                    | clauses[5]                       | at most one                                 |
+        | clauses[4].term_years  | 6                                                                          | clauses[4].term_years            | outside 1..5                                |
+        | clauses[4].triggers[0] | {when: in_year, year: 6}                                                   | clauses[4].triggers[0].year      | lies after the term                         |
+        | clauses[4].triggers[0] | {when: increment_below, clause: devco, threshold: 1}                       | clauses[4].triggers[0].clause    | watches a tax_split or buffer               |
+        | clauses[4].triggers[0] | {when: cumulative_reached, party: beijing, clause: infra_share, amount: 1} | clauses[4].triggers[0].clause    | counts a tax_split, buffer or equity clause |
+        | clauses[4].exiting     | null                                                                       | clauses[4].exiting               | must name the exiting party                 |
+        | clauses[4].buyer       | beijing                                                                    | clauses[4].buyer                 | is the exiting party                        |
+        | clauses[4].exiting     | hebei                                                                      | clauses[4].buyer                 | is the exiting party                        |
+        | clauses[4]             | {id: exit, kind: exit, exiting: beijing, penalty: {rate_of_price: 0.1}}    | clauses[4].penalty.rate_of_price | has no price                                |
 
     # Both bounds of a share in one contract: 1.3 is above 1 and −0.3 below 0; each message
     # must name the bound it breaks (both bounds once shared one error code, and the template
