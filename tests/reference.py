@@ -14,8 +14,9 @@ Choices where the semantics leave room (each one tested against the engine):
 - ``cap_reached`` is one event per cap and year: a cap is the clause's (``timing: contract``)
   or one stream's (``since_relocation``, buffers); it is raised when the capped party's share
   exceeds the per-year cap, or when its cumulative share first reaches the cumulative cap,
-  once even when both happen in the same year. A cap is looked at in every year the clause
-  splits the amount it covers, whatever the capped party's share that year.
+  once even when both happen in the same year. A cap is looked at only in the years in which
+  the capped party has a share > 0 in the segment: a cumulative cap of 0 is "first reached" in
+  the first such year, never while the party takes no part in the split.
 - A guarantee without ``years`` applies in every year 1..L (the years in which the clauses
   apply, §3.6).
 - ``pool_in`` entries carry the funding clause's id, ``pool_out``, ``backstop`` and
@@ -123,6 +124,10 @@ class Result:
     deficits: dict[str, list[int | None]] = field(default_factory=dict)
     last: int = 0  # L, contract year
     shareable: dict[str, list[int]] = field(default_factory=dict)
+    #: what each clause took in, by (contract year, clause): the splittable amount of a split
+    #: clause, the profit P of an equity clause, −C of a cost share (§1 conservation)
+    intake: dict[tuple[int, str], int] = field(default_factory=dict)
+    _receipts: dict[tuple[str, str, int], int] = field(default_factory=dict)
 
     @property
     def years(self) -> int:
@@ -155,10 +160,15 @@ class Result:
             return None
         return self.contract.calendar(self.last)
 
+    def add(self, entry: Entry) -> None:
+        self.entries.append(entry)
+        if entry.kind in RECEIPT_KINDS and entry.party is not None and entry.clause is not None:
+            key = (entry.clause, entry.party, entry.year)
+            self._receipts[key] = self._receipts.get(key, 0) + entry.amount
+
     def receipts(self, clause: str, party: str, year: int) -> int:
         """A party's receipts (§3) from a clause in one contract year."""
-        return sum(e.amount for e in self.entries if e.year == year and e.clause == clause
-                   and e.party == party and e.kind in RECEIPT_KINDS)
+        return self._receipts.get((clause, party, year), 0)
 
     def conformance(self) -> dict:
         """The keys of shared/conformance/expected/*.json (see its README)."""
@@ -276,13 +286,17 @@ class _Run:
     def post(self, t: int, clause: str | None, stream: str | None, party: str | None,
              kind: str, amount: int) -> None:
         if amount != 0:
-            self.result.entries.append(Entry(t, clause, stream, party, kind, amount))
+            self.result.add(Entry(t, clause, stream, party, kind, amount))
 
     def post_indicator(self, t: int, clause: str | None, stream: str, party: str,
                        amount: int) -> None:
         if amount != 0:
             self.result.indicator_entries.append(Entry(t, clause, stream, party, "indicator",
                                                        amount))
+
+    def take(self, t: int, clause: str, amount: int) -> None:
+        key = (t, clause)
+        self.result.intake[key] = self.result.intake.get(key, 0) + amount
 
     def event(self, t: int, clause: str, kind: str) -> None:
         self.result.events.append((self.c.calendar(t), clause, kind))
@@ -392,6 +406,7 @@ class _Run:
             for u in units[cl.id]:
                 claimed.update(u.streams)
                 u.amount = sum(self.shareable[sid][t - 1] for sid in u.streams)
+                self.take(t, cl.id, u.amount)
                 if cl.basis == "increment":
                     base = 0
                     if cl.baseline is not None:
@@ -445,6 +460,7 @@ class _Run:
             if seg is None:
                 continue
             cost = sum(self.shareable[sid][t - 1] for sid in cs.streams)
+            self.take(t, cs.id, -cost)
             parts = allocate(cost, self.shares_of(seg.shares, t))
             for p, part in zip(self.parties, parts, strict=True):
                 self.post(t, cs.id, None, p, "cost", -part)
@@ -504,7 +520,7 @@ class _Run:
         cumulative = self.cumulative_cap(cl, u.cap_key)
         stream = self.stream_name(u)
         for i, p in enumerate(self.parties):
-            if cap is None or p != cap.party:
+            if cap is None or p != cap.party or u.shares[i] == 0:
                 self.post(t, cl.id, stream, p, "share", parts[i])
                 continue
             x = parts[i]
@@ -542,6 +558,7 @@ class _Run:
                 self.post(t, eq.id, None, k.party, "contribution", -self.contribution_fen(k))
         ratios = self.ratios(eq, t)
         P = sum(self.shareable[sid][t - 1] for sid in eq.profit_streams)
+        self.take(t, eq.id, P)
         if eq.losses == "carry_forward":
             if P < 0:
                 self.post(t, eq.id, None, None, "retained", P)
