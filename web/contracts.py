@@ -77,12 +77,30 @@ def form_document(doc: dict[str, Any]) -> dict[str, Any]:
 class _Exact(str):
     """A number from the form's JSON, kept as the exact text that was sent."""
 
+    exact_number = True
+
+
+def _exactify(value: Any) -> Any:
+    """Numbers of a loaded document as _Exact text (for YAML), everything else as it is."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, Decimal):
+        return _Exact(str(value))
+    if isinstance(value, float):
+        return _Exact(repr(value))
+    if isinstance(value, dict):
+        return {k: _exactify(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_exactify(v) for v in value]
+    return value
+
 
 def _exact_representer(dumper: yaml.SafeDumper, data: _Exact) -> yaml.Node:
     text = str(data)
     try:
-        safe = Fraction(repr(float(text))) == Fraction(text)
-    except (ValueError, OverflowError):
+        safe = Fraction(repr(float(text))) == Fraction(Decimal(text)) and \
+            "e" not in text.lower() and "inf" not in text.lower()
+    except (ValueError, OverflowError, ArithmeticError):
         safe = False
     if safe:  # YAML reads it back as a float whose shortest form is this very number
         return dumper.represent_scalar("tag:yaml.org,2002:float", text)
@@ -105,7 +123,7 @@ def yaml_text(form_json: str | dict[str, Any], note: str = "") -> str:
     if isinstance(form_json, str):
         doc = json.loads(form_json, parse_float=_Exact)
     else:
-        doc = form_json
+        doc = _exactify(form_json)
     body = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      default_flow_style=None, width=100)
     head = f"# benefit-sharing contract (engine {ENGINE_VERSION})"
@@ -185,8 +203,9 @@ def _cache(name: str) -> _LRU:
 
 def document_key(doc: dict[str, Any]) -> str:
     """SHA-256 of the document exactly as posted (not the contract's canonical hash)."""
-    text = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    from .jsonexact import dumps
+
+    return hashlib.sha256(dumps(doc).encode("utf-8")).hexdigest()
 
 
 @dataclass

@@ -8,7 +8,6 @@ or none of it, and nothing saved before it is touched.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
+
+from .jsonexact import dumps, loads
 
 metadata = MetaData()
 
@@ -129,7 +130,7 @@ class Scenario:
 
 
 def _scenario(row: Any) -> Scenario:
-    return Scenario(row.id, row.name, json.loads(row.document), row.contract_sha256,
+    return Scenario(row.id, row.name, loads(row.document), row.contract_sha256,
                     row.created_at, row.updated_at)
 
 
@@ -142,7 +143,7 @@ def save_scenario(engine: Engine, name: str, document: dict[str, Any], sha: str)
     t = now()
     with engine.begin() as conn:
         res = conn.execute(insert(scenarios).values(
-            name=clean_name(name), document=json.dumps(document, ensure_ascii=False),
+            name=clean_name(name), document=dumps(document),
             contract_sha256=sha, created_at=t, updated_at=t))
         return int(res.inserted_primary_key[0])
 
@@ -150,7 +151,7 @@ def save_scenario(engine: Engine, name: str, document: dict[str, Any], sha: str)
 def update_scenario(engine: Engine, sid: int, document: dict[str, Any], sha: str) -> bool:
     with engine.begin() as conn:
         res = conn.execute(sql_update(scenarios).where(scenarios.c.id == sid).values(
-            document=json.dumps(document, ensure_ascii=False), contract_sha256=sha,
+            document=dumps(document), contract_sha256=sha,
             updated_at=now()))
         return res.rowcount == 1
 
@@ -210,8 +211,8 @@ class StoredRun:
 def store_run(engine: Engine, sha: str, document: dict[str, Any], result: dict[str, Any],
               version: str) -> None:
     """Keep a run (once per contract and engine version; a newer engine replaces it)."""
-    values = dict(document=json.dumps(document, ensure_ascii=False),
-                  result=json.dumps(result, ensure_ascii=False),
+    values = dict(document=dumps(document),
+                  result=dumps(result),
                   result_sha256=result["result_sha256"], engine_version=version)
     with engine.begin() as conn:
         row = conn.execute(select(runs.c.engine_version).where(
@@ -232,7 +233,7 @@ def get_run(engine: Engine, sha: str) -> StoredRun | None:
         row = conn.execute(select(runs).where(runs.c.contract_sha256 == sha)).first()
     if row is None:
         return None
-    return StoredRun(row.contract_sha256, json.loads(row.document), json.loads(row.result),
+    return StoredRun(row.contract_sha256, loads(row.document), loads(row.result),
                      row.engine_version)
 
 
