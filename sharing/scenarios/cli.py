@@ -21,8 +21,20 @@ def _write(args: argparse.Namespace, text: str) -> None:
         sys.stdout.write(text)
 
 
+def _exact(value: object) -> object:
+    """Exact numbers (Decimal, Fraction) of a document as their exact text."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from schemas.numbers import exact_text
+
+    if isinstance(value, (Decimal, Fraction)):
+        return exact_text(Fraction(value))
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def _json(doc: object) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(doc, ensure_ascii=False, indent=1, default=_exact) + "\n"
 
 
 def _usage_error(args: argparse.Namespace, message: str) -> int:

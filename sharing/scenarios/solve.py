@@ -110,7 +110,11 @@ class Evaluator:
                  balance: str | None, placeholders: set[Any]):
         self.doc, self.contract, self.find, self.balance = doc, contract, find, balance
         self.placeholders = placeholders
-        self.needs_equity = any(str(s).startswith("equity(") for s in placeholders)
+        uses_equity = any(str(s).startswith("equity(") for s in placeholders)
+        steps, _ = resolve(doc, parse_path(find))
+        in_equity = steps[0] == "clauses" and isinstance(contract.clauses[steps[1]], Equity)
+        self.needs_equity = uses_equity and in_equity  # else the ratios never change
+        self.fixed_equity = self._equity(doc) if uses_equity and not in_equity else {}
         self.runs = 0
 
     def __call__(self, xs: list[Fraction]) -> list[dict[str, Any] | None]:
@@ -137,6 +141,7 @@ class Evaluator:
             for p, pid in enumerate(pids):
                 vals[sp.Symbol(f"npv({pid})")] = sp.Rational(int(res.npv[s, p]), 100)
                 vals[sp.Symbol(f"total({pid})")] = sp.Rational(int(res.net_total[s, p]), 100)
+            vals.update(self.fixed_equity)
             if self.needs_equity:
                 vals.update(self._equity(plan.document(s)))
             out.append(vals)
@@ -324,67 +329,81 @@ def _grid(lo: Fraction, hi: Fraction, n: int) -> list[Fraction]:
     return [lo + (hi - lo) * i / n for i in range(n + 1)]
 
 
+def _met(eq: Any, vals: dict[Any, Any] | None) -> tuple[Fraction | None, bool]:
+    r = _residual(eq, vals) if vals is not None else None
+    return r, r is not None and abs(r) <= _tolerance(eq, vals)
+
+
 def _solve_equation(ev: Evaluator, eq: Any, lo: Fraction, hi: Fraction,
                     seeds: list[Fraction]) -> dict[str, Any]:
     # 1. exact candidates, shortened, straight to the engine
     if seeds:
         cands = [v for s in seeds for v in _shortest(s, lo, hi)] + seeds
         for x, vals in zip(cands, ev(cands), strict=True):
-            if vals is not None:
-                r = _residual(eq, vals)
-                if r is not None and abs(r) <= _tolerance(eq, vals):
-                    return {"feasible": True, "method": "exact (sympy), checked on the engine",
-                            "value": x}
-    # 2. a bracket on a grid
-    xs = _grid(lo, hi, 4 * K)
-    pts = [(x, _residual(eq, v)) for x, v in zip(xs, ev(xs), strict=True) if v is not None]
-    pts = [(x, r) for x, r in pts if r is not None]
+            if _met(eq, vals)[1]:
+                return {"feasible": True, "method": "exact (sympy), checked on the engine",
+                        "value": x}
+    # 2. a bracket on a grid (around sympy's root first, when it had one)
+    xs = sorted(set(_grid(lo, hi, K)) | set(seeds))
+    pts = [(x, r) for x, (r, _) in zip(xs, (_met(eq, v) for v in ev(xs)), strict=True)
+           if r is not None]
     if not pts:
         raise ValueError("no value in the range gives a valid contract; give --low/--high")
-    bracket = None
-    for (a, ra), (b, rb) in zip(pts, pts[1:], strict=False):
-        if ra == 0:
-            bracket = (a, a)
-            break
-        if (ra < 0) != (rb < 0) or rb == 0:
-            bracket = (a, b)
-            if seeds and a <= seeds[0] <= b or not seeds:
-                break
-    if bracket is None:
+    met = [x for x, r in pts if r == 0]
+    brackets = [(a, ra, b, rb) for (a, ra), (b, rb) in zip(pts, pts[1:], strict=False)
+                if (ra < 0) != (rb < 0)]
+    if met:
+        return {"feasible": True, "method": "numeric (grid on the engine)", "value": met[0]}
+    if not brackets:
         best = min(pts, key=lambda p: abs(p[1]))
-        x = _closest(ev, eq, best[0], lo, hi)
-        return {"feasible": False, "method": "numeric (grid and K-section on the engine)",
-                "value": x}
-    a, b = bracket
-    pts = []
+        return {"feasible": False, "method": "numeric (grid and zoom on the engine)",
+                "value": _closest(ev, eq, best[0], lo, hi)}
+    a, ra, b, rb = (min(brackets, key=lambda br: min(abs(br[0] - seeds[0]),
+                                                     abs(br[2] - seeds[0])))
+                    if seeds else brackets[0])
+    # 3. regula falsi (Illinois) on exact fractions, one engine run a step
+    side = 0
+    best = (a, ra) if abs(ra) < abs(rb) else (b, rb)
     for _ in range(MAX_STEPS):
-        xs = _grid(a, b, K) if a != b else [a]
-        pts = []
-        for x, vals in zip(xs, ev(xs), strict=True):
-            r = _residual(eq, vals) if vals is not None else None
-            if r is not None:
-                pts.append((x, r, _tolerance(eq, vals)))
-        met = [(x, r) for x, r, tol in pts if abs(r) <= tol]
-        if met:
-            x = min(met, key=lambda p: abs(p[1]))[0]
+        x = (a * rb - b * ra) / (rb - ra)
+        if not a < x < b:
+            x = (a + b) / 2
+        vals = ev([x])[0]
+        r, ok = _met(eq, vals)
+        if ok:
             short = _shortest(x, a, b)
-            for y, vals in zip(short, ev(short), strict=True):
-                r = _residual(eq, vals) if vals is not None else None
-                if r is not None and abs(r) <= _tolerance(eq, vals):
+            for y, v in zip(short, ev(short), strict=True):
+                if _met(eq, v)[1]:
                     x = y
                     break
-            return {"feasible": True, "method": "numeric (K-section on the engine)"
+            return {"feasible": True, "method": "numeric (regula falsi on the engine)"
                     + (", from sympy's root" if seeds else ""), "value": x}
-        for (x0, r0, _), (x1, r1, _) in zip(pts, pts[1:], strict=False):
-            if (r0 < 0) != (r1 < 0):
-                a, b = x0, x1
+        if r is None:  # invalid or undefined there: halve instead
+            x_mid = (a + b) / 2
+            if x == x_mid:
                 break
+            vals = ev([x_mid])[0]
+            r, ok = _met(eq, vals)
+            if r is None:
+                break
+            x = x_mid
+        if abs(r) < abs(best[1]):
+            best = (x, r)
+        if (r < 0) == (ra < 0):
+            a, ra = x, r
+            if side == -1:
+                rb /= 2
+            side = -1
         else:
+            b, rb = x, r
+            if side == 1:
+                ra /= 2
+            side = 1
+        if b - a < Fraction(1, 10**15):
             break
-    x = min(pts, key=lambda p: abs(p[1]))[0] if pts else a
-    return {"feasible": False, "method": "numeric (K-section on the engine): the target "
+    return {"feasible": False, "method": "numeric (regula falsi on the engine): the target "
             "jumps by more than a fen at this value (a rounding, a cap or a trigger)",
-            "value": x}
+            "value": best[0]}
 
 
 def _closest(ev: Evaluator, eq: Any, x0: Fraction, lo: Fraction, hi: Fraction) -> Fraction:
@@ -405,7 +424,9 @@ def _closest(ev: Evaluator, eq: Any, x0: Fraction, lo: Fraction, hi: Fraction) -
 
 def _solve_nash(ev: Evaluator, t: Nash, lo: Fraction, hi: Fraction,
                 seeds: list[Fraction]) -> dict[str, Any]:
-    xs = sorted(set(_grid(lo, hi, 4 * K)) | set(seeds))
+    """Grid, then zoom on the best feasible value (K/2 values a step, the window shrinking
+    fourfold) until it is narrower than 10⁻¹²; then the shortest decimal as good."""
+    xs = sorted(set(_grid(lo, hi, K)) | set(seeds))
     pts = [(x, _nash_value(t, v)) for x, v in zip(xs, ev(xs), strict=True) if v is not None]
     if not pts:
         raise ValueError("no value in the range gives a valid contract; give --low/--high")
@@ -415,24 +436,20 @@ def _solve_nash(ev: Evaluator, t: Nash, lo: Fraction, hi: Fraction,
         return {"feasible": False, "method": "numeric (grid on the engine): no value gives "
                 "every party more than its disagreement payoff; shown: the value that comes "
                 "closest (the largest smallest gain)", "value": x}
-    best = max(feasible, key=lambda p: p[1])[0]
-    width = (hi - lo) / (4 * K)
-    for _ in range(12):
+    best, best_prod = max(feasible, key=lambda p: p[1])
+    width = (hi - lo) / K
+    while width > Fraction(1, 10**12):
         a, b = max(lo, best - width), min(hi, best + width)
-        xs = _grid(a, b, K)
-        pts = [(x, _nash_value(t, v)) for x, v in zip(xs, ev(xs), strict=True)
-               if v is not None]
-        feasible = [(x, prod) for x, (prod, least) in pts if least > 0]
-        if not feasible:
-            break
-        best = max(feasible, key=lambda p: p[1])[0]
-        width = (b - a) / K
-        if width < Fraction(1, 10**12):
-            break
+        xs = [x for x in _grid(a, b, K // 2) if x != best]
+        for x, v in zip(xs, ev(xs), strict=True):
+            if v is not None:
+                prod, least = _nash_value(t, v)
+                if least > 0 and prod > best_prod:
+                    best, best_prod = x, prod
+        width /= 4
     short = _shortest(best, lo, hi)
-    target_prod = _nash_value(t, ev([best])[0])[0]
     for x, vals in zip(short, ev(short), strict=True):
-        if vals is not None and _nash_value(t, vals)[0] >= target_prod:
+        if vals is not None and _nash_value(t, vals)[0] >= best_prod:
             best = x
             break
     return {"feasible": True, "method": "numeric (grid and zoom on the engine)"

@@ -65,10 +65,12 @@ class Round(sp.Function):
     nargs = 1
 
     @classmethod
-    def eval(cls, x):
+    def _value(cls, x):
         if x.is_Rational:
             return sp.Integer(round_half_up(_frac(x)))
         return None
+
+    eval = _value  # sympy's hook for evaluating a function on numbers
 
     def _sympystr(self, printer):
         return f"round({printer._print(self.args[0])})"
@@ -81,7 +83,7 @@ class Alloc(sp.Function):
     """alloc(X, k, s_1, …, s_n): party k's part (0-based) of X by shares s (§1)."""
 
     @classmethod
-    def eval(cls, X, k, *shares):
+    def _value(cls, X, k, *shares):
         i = int(k)
         if shares[i] == 0 or X == 0:
             return sp.Integer(0)
@@ -95,6 +97,8 @@ class Alloc(sp.Function):
                                       else np.int64), [_frac(s) for s in shares])
             return sp.Integer(int(parts[i][0]))
         return None
+
+    eval = _value  # sympy's hook for evaluating a function on numbers
 
     def _sympystr(self, printer):
         X, k, *shares = self.args
@@ -135,10 +139,12 @@ class Lmin(_Piecewise):
     nargs = 2
 
     @classmethod
-    def eval(cls, a, b):
+    def _value(cls, a, b):
         if a.is_number and b.is_number:
             return a if a <= b else b
         return a if a == b else None
+
+    eval = _value  # sympy's hook for evaluating a function on numbers
 
     def as_piecewise(self):
         a, b = self.args
@@ -151,10 +157,12 @@ class Lmax(_Piecewise):
     nargs = 2
 
     @classmethod
-    def eval(cls, a, b):
+    def _value(cls, a, b):
         if a.is_number and b.is_number:
             return a if a >= b else b
         return a if a == b else None
+
+    eval = _value  # sympy's hook for evaluating a function on numbers
 
     def as_piecewise(self):
         a, b = self.args
@@ -169,10 +177,12 @@ class Cmp(_Piecewise):
     nargs = 3
 
     @classmethod
-    def eval(cls, rel, a, b):
+    def _value(cls, rel, a, b):
         if a.is_number and b.is_number:
             return sp.Integer(int(bool(_RELATIONS[str(rel)][1](a, b))))
         return None
+
+    eval = _value  # sympy's hook for evaluating a function on numbers
 
     def as_piecewise(self):
         rel, a, b = self.args
@@ -186,10 +196,12 @@ class Select(_Piecewise):
     nargs = 3
 
     @classmethod
-    def eval(cls, c, a, b):
+    def _value(cls, c, a, b):
         if c.is_number:
             return a if c != 0 else b
         return None
+
+    eval = _value  # sympy's hook for evaluating a function on numbers
 
     def as_piecewise(self):
         c, a, b = self.args
@@ -215,6 +227,11 @@ def mul_round(amount, rate):
     if rate == 0:
         return sp.Integer(0)
     return Round(amount * rate)
+
+
+def _expr(x) -> sp.Expr:
+    """A Python int as a sympy Integer; sympy objects as they are (never any text)."""
+    return sp.Integer(x) if isinstance(x, int) else x
 
 
 def _size(expr: sp.Expr, limit: int) -> int:
@@ -252,7 +269,7 @@ class Tape:
         self.limit = limit
 
     def keep(self, name: str, expr) -> sp.Expr:
-        expr = sp.sympify(expr)
+        expr = _expr(expr)
         if expr.is_number or _size(expr, self.limit) <= self.limit:
             return expr
         sym = sp.Symbol(name)
@@ -801,4 +818,4 @@ def evaluate(expr: sp.Expr, tape: Tape, env: dict[sp.Symbol, sp.Expr]) -> sp.Exp
     for sym, definition in tape.defs:
         if sym not in env:
             env[sym] = definition.xreplace(env)
-    return sp.sympify(expr).xreplace(env)
+    return _expr(expr).xreplace(env)
