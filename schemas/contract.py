@@ -21,6 +21,7 @@ from pydantic import (
     PlainSerializer,
     PrivateAttr,
     Tag,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -247,16 +248,31 @@ class Buffer(Model):
     basis: Literal["increment", "total"] = "total"
     baseline: Baseline | None = None
 
+    @field_validator("shares")
+    @classmethod
+    def _step_shares(cls, shares: list[Fraction] | None, info: ValidationInfo):
+        shape, years = info.data.get("shape"), info.data.get("years")
+        if shares is not None and shape not in (None, "step"):
+            raise rule("buffer_shares_shape", "shape {shape} takes start, not shares",
+                       shape=shape)
+        if shares is not None and years is not None and len(shares) != years:
+            raise rule("buffer_step_len", "shape step has {n} shares for {years} years; "
+                       "give one share per buffer year", n=len(shares), years=years)
+        return shares
+
+    @field_validator("start")
+    @classmethod
+    def _start_shape(cls, start: Fraction | None, info: ValidationInfo):
+        if start is not None and info.data.get("shape") == "step":
+            raise rule("buffer_start_shape", "shape step takes shares: [s1, ..., sB], not start")
+        return start
+
     @model_validator(mode="after")
     def _shape(self) -> Buffer:
-        if self.shape == "step":
-            if self.shares is None or self.start is not None:
-                raise rule("buffer_step", "shape step takes shares: [s1, ..., sB] and no start")
-            if len(self.shares) != self.years:
-                raise rule("buffer_step_len", "shape step has {n} shares for {years} years; "
-                           "give one share per buffer year", n=len(self.shares), years=self.years)
-        elif self.start is None or self.shares is not None:
-            raise rule("buffer_start", "shape {shape} takes start and no shares", shape=self.shape)
+        if self.shape == "step" and self.shares is None:
+            raise rule("buffer_step", "shape step needs shares: [s1, ..., sB]")
+        if self.shape != "step" and self.start is None:
+            raise rule("buffer_start", "shape {shape} needs start", shape=self.shape)
         if self.basis == "total" and self.baseline is not None:
             raise rule("baseline_total", "a baseline is carved out only under basis increment")
         return self

@@ -60,9 +60,9 @@ class Issue:
                 "template": self.template, "params": dict(self.params)}
 
 
-def issue(path: str, code: str, template: str, **params: Any) -> Issue:
+def issue(path: str, code: str, template: str, _width: int = 80, **params: Any) -> Issue:
     TEMPLATES.setdefault(code, template)
-    return Issue(path, template, {k: _show(v) for k, v in params.items()}, code)
+    return Issue(path, template, {k: _show(v, _width) for k, v in params.items()}, code)
 
 
 class InvalidContract(Exception):
@@ -117,10 +117,15 @@ def from_pydantic(errors: list[dict[str, Any]], tags: frozenset[str]) -> list[Is
                                "that name", {}, code))
         elif code == "missing":
             out.append(Issue(path, "this field is required", {}, code))
+        elif code == "union_tag_not_found":
+            field = ctx.get("discriminator", "'kind'").strip("'")
+            out.append(Issue(f"{path}.{field}", "this field is required (it says which kind of "
+                             "item this is)", {}, code))
         elif code == "union_tag_invalid":
-            out.append(Issue(path, "{tag} is not a known kind; expected one of {expected}",
-                             {"tag": _show(ctx.get("tag", value)),
-                              "expected": ctx.get("expected_tags", "")}, code))
+            field = ctx.get("discriminator", "'kind'").strip("'")
+            out.append(Issue(f"{path}.{field}", "{tag} is not a known {field}; expected one of "
+                             "{expected}", {"tag": _show(ctx.get("tag", value)), "field": field,
+                                            "expected": ctx.get("expected_tags", "")}, code))
         else:
             out.append(Issue(path, "{msg} (got {value})", {"msg": msg, "value": _show(value)},
                              code))

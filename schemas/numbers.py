@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic_core import core_schema
 
 from .errors import rule
 
@@ -91,12 +91,29 @@ def exact_text(f: Fraction) -> str | int:
 _SCHEMA = {"anyOf": [{"type": "number"}, {"type": "integer"},
                      {"type": "string", "pattern": r"^\s*[+-]?[0-9.eE+-]+\s*(%|/\s*[0-9]+)?\s*$"}]}
 
-Exact = Annotated[
-    Fraction,
-    BeforeValidator(exact),
-    PlainSerializer(exact_text, when_used="always"),
-    WithJsonSchema(_SCHEMA),
-]
+class _ExactNumber:
+    """pydantic marker: validate with ``check``, write with :func:`exact_text`.
+
+    One plain core schema per field (no before-validator chain around a Fraction schema),
+    which keeps the models quick to build: the CLI's cold start counts.
+    """
+
+    __slots__ = ("check",)
+
+    def __init__(self, check: Any):
+        self.check = check
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return core_schema.no_info_plain_validator_function(
+            self.check,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                exact_text, when_used="always"))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        return dict(_SCHEMA)
+
+
+Exact = Annotated[Fraction, _ExactNumber(exact)]
 
 
 def _between(lo: Fraction | None, hi: Fraction | None, *, lo_open: bool = False,
@@ -104,11 +121,13 @@ def _between(lo: Fraction | None, hi: Fraction | None, *, lo_open: bool = False,
     def check(value: Any) -> Fraction:
         f = exact(value)
         if lo is not None and (f < lo or (lo_open and f == lo)):
-            op = "greater than" if lo_open else "at least"
-            raise rule(f"{what}_range", "{value} is out of range: a " + what +
-                       " must be " + op + " {bound}", value=value, bound=exact_text(lo))
+            if lo_open:
+                raise rule(f"{what}_gt", "{value} is out of range: the " + what +
+                           " must be greater than {bound}", value=value, bound=exact_text(lo))
+            raise rule(f"{what}_min", "{value} is out of range: the " + what +
+                       " must be at least {bound}", value=value, bound=exact_text(lo))
         if hi is not None and f > hi:
-            raise rule(f"{what}_range", "{value} is out of range: a " + what +
+            raise rule(f"{what}_max", "{value} is out of range: the " + what +
                        " must be at most {bound}", value=value, bound=exact_text(hi))
         return f
     return check
@@ -118,12 +137,7 @@ def bounded(lo: Fraction | int | None, hi: Fraction | int | None, *, lo_open: bo
             what: str = "value") -> Any:
     lo_f = None if lo is None else Fraction(lo)
     hi_f = None if hi is None else Fraction(hi)
-    return Annotated[
-        Fraction,
-        BeforeValidator(_between(lo_f, hi_f, lo_open=lo_open, what=what)),
-        PlainSerializer(exact_text, when_used="always"),
-        WithJsonSchema(_SCHEMA),
-    ]
+    return Annotated[Fraction, _ExactNumber(_between(lo_f, hi_f, lo_open=lo_open, what=what))]
 
 
 Share = bounded(0, 1, what="share")

@@ -23,7 +23,6 @@ from .ledger import ConservationError
 from .loader import parse_text as _parse_text
 from .loader import read_bytes, read_file
 from .result import contract_sha256, to_json
-from .streams import as_array
 from .validate import parse_contract, project_all
 
 __all__ = ["ConservationError", "Contract", "InvalidContract", "Issue", "evaluate_contract",
@@ -44,7 +43,8 @@ def load_file(path: str) -> Contract:
 
 def shareable_arrays(contract: Contract, scenarios: int = 1) -> dict[str, np.ndarray]:
     """Every stream's shareable fen as int64 (S, Y): the engine's input layout."""
-    return {sid: as_array(p.shareable, scenarios) for sid, p in project_all(contract).items()}
+    return {sid: np.tile(np.asarray(p.shareable, dtype=np.int64), (scenarios, 1))
+            for sid, p in project_all(contract).items()}
 
 
 def evaluate_contract(contract: Contract) -> Run:

@@ -11,6 +11,7 @@ import csv
 import importlib
 import io
 import json
+import os
 import sys
 import unicodedata
 from typing import Any
@@ -87,9 +88,14 @@ def _report_invalid(path: str, issues: list[Any]) -> int:
 
 
 def _load(path: str):
-    from sharing.api import load_file
+    """Read and validate a contract file. The file is read and parsed before the models are
+    even imported, so a broken file is refused at once; validation needs no numpy."""
+    from sharing.loader import read_file
 
-    return load_file(path)
+    doc = read_file(path)
+    from sharing.validate import parse_contract
+
+    return parse_contract(doc)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -159,6 +165,9 @@ COMMAND_MODULES = (
 
 
 def main(argv: list[str] | None = None) -> int:
+    # No pydantic plugins are used; skipping their discovery saves the cold start a scan of
+    # every installed package's metadata.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = build_parser().parse_args(argv)
     from schemas.errors import InvalidContract
 

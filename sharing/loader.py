@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -47,31 +48,63 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     return loader.construct_mapping_plain(node, deep=deep)
 
 
+def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+    """A YAML float as the exact decimal the user wrote, never a binary float (§1):
+    0.50000000000000001 stays 0.50000000000000001 and is refused if shares then miss 1."""
+    text = loader.construct_scalar(node).replace("_", "")
+    lowered = text.lower()
+    if lowered in (".nan", ".inf", "+.inf", "-.inf"):
+        return Decimal("NaN") if lowered == ".nan" else Decimal(lowered.replace(".inf", "Infinity"))
+    return Decimal(text)
+
+
 _Loader.construct_mapping_plain = yaml.SafeLoader.construct_mapping  # type: ignore[attr-defined]
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (json.loads would keep the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _refuse("duplicate key {key}; a key may appear once", key=key)
+        out[key] = value
+    return out
 
 
 def _refuse(template: str, **params: Any) -> InvalidContract:
-    return InvalidContract([issue("(file)", "file", template, **params)])
+    return InvalidContract([issue("(file)", "file", template, _width=300, **params)])
 
 
 def _check_shape(doc: Any) -> None:
-    """Refuse documents too deep or too large once aliases are expanded."""
-    budget = MAX_NODES
-    stack: list[tuple[Any, int]] = [(doc, 0)]
-    while stack:
-        node, depth = stack.pop()
-        budget -= 1
-        if budget < 0:
-            raise _refuse("the document expands to more than {limit} values (YAML aliases?); "
-                          "it is refused", limit=f"{MAX_NODES:,}")
+    """Refuse documents too deep, or too large once aliases are expanded.
+
+    Sizes are memoised by object identity, so a "billion laughs" document (each level an
+    alias list of the one below) is measured in time proportional to what was parsed, not to
+    what it would expand to.
+    """
+    memo: dict[int, int] = {}
+
+    def size(node: Any, depth: int) -> int:
         if depth > MAX_DEPTH:
             raise _refuse("the document is nested deeper than {limit} levels", limit=MAX_DEPTH)
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-            stack.extend((k, depth + 1) for k in node if not isinstance(k, (str, int)))
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
+        if not isinstance(node, (dict, list)):
+            return 1
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        children = node.values() if isinstance(node, dict) else node
+        total = 1
+        for child in children:
+            total += size(child, depth + 1)
+            if total > MAX_NODES:
+                raise _refuse("the document expands to more than {limit} values (YAML "
+                              "aliases?); it is refused", limit=f"{MAX_NODES:,}")
+        memo[key] = total
+        return total
+
+    size(doc, 0)
 
 
 def _nesting(text: str) -> int:
@@ -100,7 +133,8 @@ def parse_text(text: str, filename: str = "contract.yaml") -> dict[str, Any]:
         raise _refuse("the document is nested deeper than {limit} levels", limit=MAX_DEPTH)
     try:
         if filename.lower().endswith(".json"):
-            doc = json.loads(text, parse_float=str, parse_constant=_no_constant)
+            doc = json.loads(text, parse_float=Decimal, parse_constant=_no_constant,
+                             object_pairs_hook=_json_object)
         else:
             doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except json.JSONDecodeError as e:
@@ -108,9 +142,11 @@ def parse_text(text: str, filename: str = "contract.yaml") -> dict[str, Any]:
                       line=e.lineno, col=e.colno) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         what = (e.problem or e.context or "malformed YAML").strip()
-        raise _refuse("not valid YAML: {msg}{where}", msg=what, where=where) from None
+        if mark is None:
+            raise _refuse("not valid YAML: {msg}", msg=what) from None
+        raise _refuse("not valid YAML: {msg} (line {line}, column {col})", msg=what,
+                      line=mark.line + 1, col=mark.column + 1) from None
     except yaml.YAMLError as e:
         raise _refuse("not valid YAML: {msg}", msg=str(e)) from None
     except RecursionError:

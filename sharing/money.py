@@ -19,23 +19,17 @@ from math import lcm
 
 import numpy as np
 
-FEN_PER_YUAN = 100
-FEN_PER_WAN = 1_000_000
+from .amounts import (  # noqa: F401 - re-exported: money is the one place for amounts
+    FEN_PER_YUAN,
+    format_exact_yuan,
+    format_share,
+    format_yuan,
+    round_half_up,
+)
+
 INT64_SAFE = 2**62  # headroom below 2**63 for sums of two safe products
 
 FenArray = np.ndarray  # int64, shape (S,)
-
-
-def round_half_up(x: Fraction) -> int:
-    """Round an exact amount of fen to a whole fen, half away from zero (四舍五入, §1).
-
-    >>> round_half_up(Fraction(-1, 2)), round_half_up(Fraction(5, 2)), round_half_up(Fraction(249, 100))
-    (-1, 3, 2)
-    """
-    n, d = x.numerator, x.denominator
-    if n >= 0:
-        return (2 * n + d) // (2 * d)
-    return -((-2 * n + d) // (2 * d))
 
 
 def _round_div(num: np.ndarray, den: int) -> np.ndarray:
@@ -140,56 +134,3 @@ def allocate(amount: np.ndarray, shares: Shares | Sequence[Fraction]) -> np.ndar
     return np.where(amount < 0, -parts, parts)
 
 
-# ---- conversion and display -------------------------------------------------------------
-
-def to_fen_exact(value: Fraction, unit_fen: int) -> Fraction:
-    """A money field in the file's unit as an exact amount of fen (not yet rounded)."""
-    return value * unit_fen
-
-
-def format_yuan(fen: int, grouped: bool = False) -> str:
-    """Whole fen as yuan with two decimals: 123450 -> "1234.50"; never "-0.00"."""
-    fen = int(fen)
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), FEN_PER_YUAN)
-    body = f"{whole:,}" if grouped else str(whole)
-    return f"{sign}{body}.{cents:02d}"
-
-
-def format_exact_yuan(fen: Fraction, grouped: bool = True) -> str:
-    """An exact, not yet rounded, amount of fen for a ``why`` text: 1,379,700.0945."""
-    if fen.denominator == 1:
-        return format_yuan(fen.numerator, grouped)
-    yuan = fen / FEN_PER_YUAN
-    digits = 2
-    while (yuan * 10**digits).denominator != 1 and digits < 6:
-        digits += 1
-    scaled = yuan * 10**digits
-    approx = "" if scaled.denominator == 1 else "…"
-    n = int(abs(scaled))
-    sign = "-" if yuan < 0 else ""
-    whole, frac = divmod(n, 10**digits)
-    body = f"{whole:,}" if grouped else str(whole)
-    return f"{sign}{body}.{frac:0{digits}d}{approx}"
-
-
-@lru_cache(maxsize=4096)
-def format_share(s: Fraction) -> str:
-    """A share or rate as a short exact decimal when it has one, else as a fraction."""
-    d = s.denominator
-    k = 0
-    while d % 2 == 0 or d % 5 == 0:
-        if d % 2 == 0:
-            d //= 2
-        if d % 5 == 0:
-            d //= 5
-        k += 1
-    if d != 1 or k > 8:
-        return f"{s.numerator}/{s.denominator}"
-    digits = max(2, k) if s.denominator != 1 else 0
-    if digits == 0:
-        return str(s.numerator)
-    n = s * 10**digits
-    whole, frac = divmod(abs(int(n)), 10**digits)
-    sign = "-" if s < 0 else ""
-    return f"{sign}{whole}.{frac:0{digits}d}"

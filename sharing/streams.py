@@ -11,13 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-import numpy as np
-
 from schemas.contract import Contract, Stream
 from schemas.errors import Issue, issue
 from schemas.numbers import MAX_YUAN
 
-from .money import format_exact_yuan, format_share, format_yuan, round_half_up
+from .amounts import format_exact_yuan, format_share, format_yuan, round_half_up
 
 MAX_FEN = int(MAX_YUAN) * 100
 
@@ -136,8 +134,3 @@ def projection_issues(contract: Contract, projections: dict[str, Projection]) ->
 def baseline_fen(amount: Fraction, growth: Fraction, unit_fen: int, t: int) -> int:
     """Baseline in year t (contract or life year): amount × (1+growth)^(t−1), rounded (§3.1)."""
     return round_half_up(grown(amount * unit_fen, growth, t))
-
-
-def as_array(values: list[int], scenarios: int = 1) -> np.ndarray:
-    """One stream's yearly fen as an int64 array of shape (S, Y)."""
-    return np.tile(np.asarray(values, dtype=np.int64), (scenarios, 1))

@@ -16,7 +16,7 @@ from schemas.claims import segment_at
 from schemas.contract import UNION_TAGS, Contract, CostShare, Equity, FromEquity, TaxSplit
 from schemas.errors import InvalidContract, Issue, from_pydantic, issue
 
-from .clauses.equity import equity_ratios
+from .stakes import equity_ratios
 from .streams import Projection, life_start, project, projection_issues
 
 

@@ -78,7 +78,7 @@ def round_div(num: np.ndarray, den: int) -> np.ndarray:
     mag = (2 * np.abs(num) + den) // (2 * den)
     out = np.where(num < 0, -mag, mag)
     return out.astype(np.int64) if out.dtype != object else np.array(
-        [int(v) for v in out], dtype=np.int64)
+        out.tolist(), dtype=np.int64).reshape(out.shape)
 
 
 def mul_round_each(amount: np.ndarray, rate: Value) -> np.ndarray:
@@ -115,13 +115,6 @@ def _float(v: Value) -> np.ndarray | float:
     return v.num.astype(np.float64) / v.den if isinstance(v, ExactArray) else float(v)
 
 
-def _num_den(v: Value, idx: np.ndarray) -> tuple[np.ndarray | int, int]:
-    """Exact numerators (Python ints, one per element of idx) and the denominator of v."""
-    if isinstance(v, ExactArray):
-        return v.num[idx].astype(object), v.den
-    return v.numerator, v.denominator
-
-
 def project_many(contract: Contract, stream: Stream, p: StreamParams, m: int
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(projected, shareable, overflow) over m scenarios: int64 (m, Y), (m, Y), bool (m,).
@@ -143,51 +136,74 @@ def project_many(contract: Contract, stream: Stream, p: StreamParams, m: int
             over = np.abs(col) > MAX_FEN
             overflow |= over
             projected[:, t - 1] = np.where(over, 0, col)
-    else:
+    elif start <= Y:
         assert p.first is not None
-        f = _float(p.first) * unit
+        L = Y - start + 1  # life years within the contract
         g = p.growth
         # 1 + g as (den + num) / den: one rounding when both are exact doubles
-        x = (g.num + g.den).astype(np.float64) / g.den if isinstance(g, ExactArray) \
-            else float(1 + g)
-        factor: np.ndarray | float = 1.0
-        for k in range(1, Y - start + 2):
-            t = start + k - 1
-            if k > 1:
-                factor = factor * x
-            r = p.ramp[k - 1] if k <= len(p.ramp) else None
-            V = f * factor
-            if r is not None:
-                V = V * _float(r)
-            V = np.broadcast_to(np.asarray(V, dtype=np.float64), (m,))
-            a = np.abs(V)
-            whole = np.floor(a)
-            frac = a - whole
-            huge = a >= 2.0**50  # far past MAX_FEN (1e14 < 2^47): invalid whatever the rounding
-            unsure = (np.abs(frac - 0.5) <= (4 * k + 32) * U * a) & ~huge
-            mag = np.where(huge, 0, whole + (frac > 0.5)).astype(np.int64)
-            col = np.where(V < 0, -mag, mag)
-            idx = np.flatnonzero(unsure)
-            if len(idx):  # exactly, on Python integers: first · unit · (1 + g)^(k−1) · ramp
-                fn, fd = _num_den(p.first, idx)
-                if isinstance(g, ExactArray):
-                    gn, gd = g.num[idx].astype(object) + g.den, g.den
-                else:
-                    gn, gd = (1 + g).numerator, (1 + g).denominator
-                rn, rd = _num_den(r, idx) if r is not None else (1, 1)
-                num = np.broadcast_to(fn * unit * gn ** (k - 1) * rn, (len(idx),))
-                col[idx] = round_div(np.asarray(num, dtype=object), fd * gd ** (k - 1) * rd)
-            over = huge | (np.abs(col) > MAX_FEN)
-            overflow |= over
-            projected[:, t - 1] = np.where(over, 0, col)
+        x = ((g.num + g.den).astype(np.float64) / g.den if isinstance(g, ExactArray)
+             else np.full(m, float(1 + g)))
+        # (1 + g)^(k−1) by repeated multiplication, k = 1..L: column k−1 of the cumulative
+        # product, so each power carries at most 2(k−1) roundings
+        steps = np.empty((m, L))
+        steps[:, 0] = 1.0
+        steps[:, 1:] = x[:, None]
+        V = np.cumprod(steps, axis=1)
+        V *= np.asarray(_float(p.first) * unit, dtype=np.float64).reshape(-1, 1)
+        ramps = [k for k in range(min(len(p.ramp), L))]
+        for k in ramps:
+            V[:, k] *= _float(p.ramp[k])
+        a = np.abs(V)
+        whole = np.floor(a)
+        frac = a - whole
+        huge = a >= 2.0**50  # far past MAX_FEN (1e14 < 2^47): invalid whatever the rounding
+        bound = a * ((4 * np.arange(1, L + 1) + 32) * U)
+        unsure = (np.abs(frac - 0.5) <= bound) & ~huge
+        mag = np.where(huge, 0, whole + (frac > 0.5)).astype(np.int64)
+        col = np.where(V < 0, -mag, mag)
+        rows, ks = np.nonzero(unsure)
+        if len(rows):  # exactly, on Python integers: first · unit · (1 + g)^(k−1) · ramp
+            col[rows, ks] = _exact_projection(p, unit, rows, ks)
+        over = huge | (np.abs(col) > MAX_FEN)
+        overflow |= over.any(axis=1)
+        projected[:, start - 1:] = np.where(over, 0, col)
     ret = p.retention
     if isinstance(ret, Fraction) and ret == 1:
         shareable = projected.copy()
-    else:
-        shareable = np.empty_like(projected)
-        for t in range(Y):
-            shareable[:, t] = mul_round_each(projected[:, t], ret)
+    elif isinstance(ret, Fraction):
+        shareable = mul_round_each(projected, ret)
+    else:  # one retention per scenario: a column, broadcast over the years
+        shareable = mul_round_each(projected, ExactArray(ret.num.reshape(-1, 1), ret.den))
     return projected, shareable, overflow
+
+
+def _exact_projection(p: StreamParams, unit: int, rows: np.ndarray, ks: np.ndarray
+                      ) -> np.ndarray:
+    """first · unit · (1 + g)^k · ramp[k] rounded half up, at the (row, k) pairs, exactly:
+    numerators and denominators as Python integers (object arrays)."""
+    n = len(rows)
+
+    def num_den(v: Value) -> tuple[np.ndarray, int]:
+        if isinstance(v, ExactArray):
+            return v.num[rows].astype(object), v.den
+        return np.full(n, v.numerator, dtype=object), v.denominator
+
+    fn, fd = num_den(p.first)
+    if isinstance(p.growth, ExactArray):
+        gn, gd = p.growth.num[rows].astype(object) + p.growth.den, p.growth.den
+    else:
+        gn, gd = num_den(1 + p.growth)
+    k = ks.astype(object)
+    num = fn * unit * gn**k
+    den = fd * np.full(n, gd, dtype=object) ** k
+    for j, r in enumerate(p.ramp):
+        sel = ks == j
+        if sel.any():
+            rn, rd = num_den(r)
+            num[sel] *= rn[sel]
+            den[sel] *= rd
+    mag = (2 * np.abs(num) + den) // (2 * den)
+    return np.where(num < 0, -mag, mag).astype(np.int64)
 
 
 # ---- NPV -----------------------------------------------------------------------------------

@@ -296,8 +296,7 @@ def _evaluate_group(plan: Plan, contract: Contract, out: Results, pos: np.ndarra
     sel = pos[ok]
     if len(sel) == 0:
         return
-    # Column-major: the engine reads one year (a column) of every scenario at a time.
-    arrays = {sid: np.asfortranarray(arr[ok]) for sid, arr in shareable.items()}
+    arrays = {sid: np.ascontiguousarray(arr[ok]) for sid, arr in shareable.items()}
     _summarise_into(out, sel, contract, arrays, keep_years)
 
 
