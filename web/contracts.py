@@ -201,11 +201,13 @@ def _cache(name: str) -> _LRU:
     return ext[name]
 
 
-def document_key(doc: dict[str, Any]) -> str:
+def document_key(doc: dict[str, Any], raw: str | None = None) -> str:
     """SHA-256 of the document exactly as posted (not the contract's canonical hash)."""
-    from .jsonexact import dumps
+    if raw is None:
+        from .jsonexact import dumps
 
-    return hashlib.sha256(dumps(doc).encode("utf-8")).hexdigest()
+        raw = dumps(doc)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -220,13 +222,14 @@ def validate_document(doc: dict[str, Any]) -> Any:
     return parse_contract(doc)
 
 
-def run_document(doc: dict[str, Any]) -> Outcome:
+def run_document(doc: dict[str, Any], raw: str | None = None) -> Outcome:
     """Validate and run a document; identical documents are computed once per engine.
 
     Raises InvalidContract. The result is stored in the runs table (so a results page has a
-    permanent address) and kept in memory.
+    permanent address) and kept in memory. ``raw`` is the text the document was read from,
+    when there is one: hashing it is cheaper than writing the document out again.
     """
-    key = document_key(doc)
+    key = document_key(doc, raw)
     known = _cache("doc").get(key)
     if known is not None:
         result = result_for(known)
@@ -242,6 +245,19 @@ def run_document(doc: dict[str, Any]) -> Outcome:
     storage.store_run(storage.db(), sha, doc, result, ENGINE_VERSION)
     _cache("result").put(sha, (doc, result))
     return Outcome(sha, result, True)
+
+
+def known(raw: str) -> str | None:
+    """The contract hash of a posted text already validated and run, else None."""
+    sha = _cache("doc").get(document_key({}, raw))
+    if sha is not None and result_for(sha) is not None:
+        return sha
+    return None
+
+
+def page_cache() -> _LRU:
+    """Rendered results pages (immutable for a contract, engine, language and query)."""
+    return _cache("page")
 
 
 def stored(sha: str) -> tuple[dict[str, Any], dict[str, Any]] | None:

@@ -63,6 +63,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["wan"] = wan
+    app.jinja_env.globals["money"] = money
     app.jinja_env.filters["rate"] = rate
     app.jinja_env.filters["ratio"] = ratio_text
     app.jinja_env.globals["current_lang"] = current_lang
@@ -74,8 +75,17 @@ def init_app(app: Flask) -> None:
 
 
 def current_lang() -> str:
-    loc = get_locale()
-    return "zh_CN" if loc is not None and loc.language == "zh" else "en"
+    lang = g.get("sharing_lang")
+    if lang is None:
+        loc = get_locale()
+        lang = "zh_CN" if loc is not None and loc.language == "zh" else "en"
+        g.sharing_lang = lang
+    return lang
+
+
+def money(value: Any, unit: str = "yuan") -> str:
+    """An amount in yuan shown in the page's unit: yuan, or 万元 (``unit="wan"``)."""
+    return wan(value) if unit == "wan" else yuan(value)
 
 
 def is_zh() -> bool:
@@ -98,12 +108,31 @@ def _dec(value: Any) -> Decimal | None:
     return Decimal(f.numerator) / Decimal(f.denominator)
 
 
+_SYMBOLS: dict[str, tuple[str, str]] = {}
+
+
+def _symbols(lang: str) -> tuple[str, str]:
+    """(group, decimal) separators of the locale, read from CLDR once."""
+    if lang not in _SYMBOLS:
+        sample = format_decimal(Decimal("1234.5"), format="#,##0.00", locale=lang)
+        _SYMBOLS[lang] = (sample[1], sample[5])
+    return _SYMBOLS[lang]
+
+
+def _grouped(d: Decimal, places: int) -> str:
+    group, point = _symbols(current_lang())
+    text = f"{d:,.{places}f}"
+    if (group, point) != (",", "."):
+        text = text.replace(",", "\0").replace(".", point).replace("\0", group)
+    return text
+
+
 def yuan(value: Any) -> str:
     """"1234567.8" -> "1,234,567.80" (grouping of the page's locale)."""
     d = _dec(value)
     if d is None:
         return "—"
-    return format_decimal(d, format="#,##0.00", locale=current_lang())
+    return _grouped(d, 2)
 
 
 def wan(value: Any) -> str:
@@ -112,7 +141,7 @@ def wan(value: Any) -> str:
     if d is None:
         return "—"
     w = (d / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return format_decimal(w, format="#,##0.00", locale=current_lang())
+    return _grouped(w, 2)
 
 
 def rate(value: Any) -> str:
@@ -121,7 +150,7 @@ def rate(value: Any) -> str:
     if d is None:
         return "—"
     pct = (d * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return format_decimal(pct, format="#,##0.00", locale=current_lang()) + " %"
+    return _grouped(pct, 2) + " %"
 
 
 def ratio_text(value: Any) -> str:
@@ -136,13 +165,25 @@ def ratio_text(value: Any) -> str:
         return str(value)
     pct = Decimal(f.numerator * 100) / Decimal(f.denominator)
     pct = pct.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    return format_decimal(pct, format="#,##0.0000", locale=current_lang()) + " %"
+    return _grouped(pct, 4) + " %"
 
 
 # ---- labels for the engine's vocabulary -------------------------------------------------
 
+def _labels(name: str, build) -> dict[str, str]:
+    """Translated vocabulary, built once per request."""
+    cache = g.setdefault("sharing_labels", {})
+    if name not in cache:
+        cache[name] = build()
+    return cache[name]
+
+
 def kind_label(kind: str) -> str:
-    labels = {
+    return _labels("kind", _kind_labels).get(kind, kind)
+
+
+def _kind_labels() -> dict[str, str]:
+    return {
         "baseline": gettext("baseline"), "share": gettext("share"),
         "cap_excess": gettext("cap excess"), "unclaimed": gettext("unclaimed"),
         "contribution": gettext("contribution"), "dividend": gettext("dividend"),
@@ -152,21 +193,25 @@ def kind_label(kind: str) -> str:
         "penalty": gettext("penalty"), "residual": gettext("pool residual"),
         "handover": gettext("handover"),
     }
-    return labels.get(kind, kind)
 
 
 def role_label(role: str) -> str:
-    return {"sending": gettext("sending"), "receiving": gettext("receiving"),
-            "other": gettext("other")}.get(role, role)
+    return _labels("role", lambda: {"sending": gettext("sending"),
+                                    "receiving": gettext("receiving"),
+                                    "other": gettext("other")}).get(role, role)
 
 
 def event_label(kind: str) -> str:
+    return _labels("event", _event_labels).get(kind, kind)
+
+
+def _event_labels() -> dict[str, str]:
     return {"cap_reached": gettext("cap reached"), "pool_full": gettext("pool full"),
             "pool_exhausted": gettext("pool exhausted"),
             "guarantee_backstopped": gettext("guarantee backstopped"),
             "guarantee_unpaid": gettext("guarantee unpaid"),
             "exit_triggered": gettext("exit triggered"),
-            "handover": gettext("handover")}.get(kind, kind)
+            "handover": gettext("handover")}
 
 
 # ---- contract errors in the user's language ---------------------------------------------

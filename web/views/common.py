@@ -20,6 +20,7 @@ class FormInput:
         self.issues: list[dict[str, str]] = []
         self.yaml_text: str | None = request.form.get("yaml_text")
         raw = request.form.get("document")
+        self.raw: str | None = raw or self.yaml_text
         try:
             if self.yaml_text is not None and not raw:
                 self.doc = document_from_upload(self.yaml_text.encode("utf-8"), "form.yaml")

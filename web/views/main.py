@@ -104,11 +104,18 @@ def download_yaml():
 
 @bp.post("/run")
 def run():
+    raw = request.form.get("document")
+    if raw and (sha := contracts.known(raw)) is not None:  # posted before: nothing to parse
+        pair = contracts.stored(sha)
+        if pair is not None:
+            audit.record("run", sha, pair[1]["result_sha256"], {"source": "form",
+                                                               "computed": False})
+            return redirect(url_for("main.results", sha=sha), code=303)
     posted = FormInput()
     if posted.doc is None:
         return render_form({}, posted.issues, status=422, yaml_text=posted.yaml_text)
     try:
-        out = contracts.run_document(posted.doc)
+        out = contracts.run_document(posted.doc, posted.raw)
     except InvalidContract as e:
         return render_form(posted.doc, issue_dicts(e.issues), status=422,
                            yaml_text=posted.yaml_text)
@@ -146,11 +153,29 @@ def results_context(sha: str, result: dict, unit: str) -> dict:
                 party_names={pid: p["name"] or pid for pid, p in result["parties"].items()})
 
 
+CSRF_MARK = "\x00csrf\x00"
+
+
 @bp.get("/results/<sha>")
 def results(sha: str):
+    """A results page. Pages are cached by contract, engine, language and query (the CSRF
+    token of the save form is put in per request): a result never changes."""
+    from flask import get_flashed_messages, session
+    from flask_wtf.csrf import generate_csrf
+
+    from ..i18n import current_lang
+
+    key = f"{sha}|{contracts.ENGINE_VERSION}|{current_lang()}|{request.full_path}"
+    cache = contracts.page_cache()
+    cacheable = not session.get("_flashes")
+    if cacheable and (html := cache.get(key)) is not None:
+        return html.replace(CSRF_MARK, generate_csrf())
     _doc, result = load_result(sha)
     unit = "wan" if request.args.get("unit") == "wan" else "yuan"
-    return render_template("results.html", **results_context(sha, result, unit))
+    html = render_template("results.html", **results_context(sha, result, unit))
+    if cacheable and not get_flashed_messages():
+        cache.put(key, html.replace(generate_csrf(), CSRF_MARK))
+    return html
 
 
 @bp.get("/results/<sha>/entries")
