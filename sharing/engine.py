@@ -137,7 +137,7 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
 
         # 4. Splits and caps.
         for cid, sc in splits.items():
-            sc.split(t, units[cid], ledger)
+            sc.split(t, units[cid], ledger, active)
         for sid in money_streams:
             if (sid, t) not in claimed:
                 amount = shareable[sid][:, y] * active * sign[sid]

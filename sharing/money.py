@@ -66,7 +66,12 @@ def mul_round(amount: np.ndarray, rate: Fraction) -> np.ndarray:
     if rate == 0:
         return np.zeros_like(amount, dtype=np.int64)
     p, q = rate.numerator, rate.denominator
-    exact = as_exact(amount, p) * p
+    m = int(np.abs(amount).max()) if amount.size else 0
+    # _round_div computes 2·|amount·p| + q: all of it must stay below 2**63.
+    if amount.dtype == object or 2 * m * abs(p) + q >= INT64_SAFE:
+        exact = amount.astype(object) * p
+    else:
+        exact = amount * p
     return to_int64(_round_div(exact, q))
 
 

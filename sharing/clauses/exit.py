@@ -23,9 +23,11 @@ from schemas.contract import (
     MaxOfPrice,
     NpvPrice,
 )
+from schemas.errors import InvalidContract, issue
 
 from ..ledger import Ledger
 from ..money import format_share, format_yuan, round_half_up
+from ..streams import MAX_FEN
 
 
 def _y(v) -> str:
@@ -96,18 +98,18 @@ class ExitClause:
                     total += value * (1 + price.index) ** (E - year)
                     terms.append(f"{_y(value)} × (1 + {format_share(price.index)})^{E - year}")
             v = max(round_half_up(total), 0)
-            return (np.full(scenarios, v, dtype=np.int64),
+            return (np.full(scenarios, v, dtype=object),
                     f"book value {' + '.join(terms) or '0'} = {_y(v)}")
         if isinstance(price, FixedPrice):
             v = int(price.amount * self.c.unit_fen)
-            return np.full(scenarios, v, dtype=np.int64), f"fixed price {_y(v)}"
+            return np.full(scenarios, v, dtype=object), f"fixed price {_y(v)}"
         if isinstance(price, NpvPrice):
             if self.counterfactual is None and self.counterfactual_source is not None:
                 self.counterfactual = self.counterfactual_source()
             if E >= self.term or self.counterfactual is None:
                 return np.zeros(scenarios, dtype=np.int64), "npv price 0 (no years left)"
             r = 1 + price.rate
-            out = np.zeros(scenarios, dtype=np.int64)
+            out = np.zeros(scenarios, dtype=object)
             for s in range(scenarios):
                 total = sum((Fraction(int(self.counterfactual[s, y - 1])) / r ** (y - E)
                              for y in range(E + 1, self.term + 1)), Fraction(0))
@@ -128,6 +130,8 @@ class ExitClause:
         y = t - 1
         fired = last & self.fired
         term_end = last & ~self.fired
+        if ex.penalty is not None and fired.any() and ex.price is None:
+            self._penalty(t, fired, np.zeros(ledger.S, dtype=np.int64), ledger)
         for mask, price_def, what in ((fired, ex.price, "exit"),
                                       (term_end, ex.price_at_term_end, "term end")):
             if price_def is None or not mask.any():
@@ -135,7 +139,8 @@ class ExitClause:
             if what == "term end" and isinstance(price_def, NpvPrice):
                 continue  # npv is 0 at the term's end
             amount, how = self.price(price_def, t, ledger.S)
-            amount = amount * mask
+            amount = self._within_limit(amount * mask, t,
+                                        "price" if what == "exit" else "price_at_term_end")
             why = (lambda s, a=amount, h=how, w=what:
                    f"{w} in {self.c.calendar(t)}: {self.buyer} buys {ex.exiting}'s position; "
                    f"{h} → {_y(a[s])}")
@@ -143,6 +148,18 @@ class ExitClause:
             ledger.post(y, self.id, None, self.buyer, "buyout", -amount, why)
             if what == "exit" and ex.penalty is not None:
                 self._penalty(t, fired, amount, ledger)
+
+    def _within_limit(self, amount: np.ndarray, t: int, field: str) -> np.ndarray:
+        """A settlement past the ledger's limit is reported, never wrapped around (§1)."""
+        if amount.dtype == object or np.any(np.abs(amount) > MAX_FEN):
+            worst = max(abs(int(v)) for v in amount)
+            if worst > MAX_FEN:
+                index = self.c.clauses.index(self.clause)
+                raise InvalidContract([issue(
+                    f"clauses[{index}].{field}", "price_limit", "the price in {year} comes to "
+                    "{value} yuan, over the limit of 1,000,000,000,000 yuan",
+                    year=self.c.calendar(t), value=format_yuan(worst, True))])
+        return amount.astype(np.int64)
 
     def _penalty(self, t: int, fired: np.ndarray, price: np.ndarray, ledger: Ledger) -> None:
         ex = self.clause

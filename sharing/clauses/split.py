@@ -21,7 +21,7 @@ from schemas.contract import Buffer, Contract, FromEquity, TaxSplit
 
 from ..ledger import Ledger
 from ..money import Shares, allocate, format_exact_yuan, format_share, format_yuan
-from ..streams import baseline_fen, life_start
+from ..streams import MAX_FEN, baseline_fen, life_start
 
 
 def _y(v) -> str:
@@ -159,7 +159,9 @@ class SplitClause:
                 bl = self.clause.baseline
                 base = self._baselines[k - 1] if self._baselines is not None else 0
                 unit.baseline = base
-                unit.base_part = np.minimum(amount, base)
+                # A baseline above the ledger's limit still takes the whole amount; clamp it
+                # for the int64 comparison (the why shows the real figure).
+                unit.base_part = np.minimum(amount, min(base, MAX_FEN + 1))
                 unit.increment = amount - unit.base_part
                 if bl is not None:
                     ledger.post(y, self.id, stream, self.baseline_owner, "baseline",
@@ -184,7 +186,7 @@ class SplitClause:
         return sum((u.increment for u in units), np.zeros(scenarios, dtype=np.int64))
 
     # ---- step 4: split and caps ----------------------------------------------------------
-    def split(self, t: int, units: list[Unit], ledger: Ledger) -> None:
+    def split(self, t: int, units: list[Unit], ledger: Ledger, active: np.ndarray) -> None:
         y = t - 1
         for u in units:
             rest = u.increment - (u.pool_in if u.pool_in is not None else 0)
@@ -195,7 +197,7 @@ class SplitClause:
                     continue
                 cut = None
                 if p == self.cap_party:
-                    cut = self._cap(t, u, parts[i], ledger)
+                    cut = self._cap(t, u, parts[i], ledger, active)
                     if cut is not None:
                         allowed, excess, why_cap = cut
                         self._post_share(ledger, y, u, p, allowed, rest, u.shares[i], basis,
@@ -230,7 +232,7 @@ class SplitClause:
             return txt
         ledger.post(y, self.id, u.stream, party, "share", amount, why)
 
-    def _cap(self, t: int, u: Unit, x: np.ndarray, ledger: Ledger):
+    def _cap(self, t: int, u: Unit, x: np.ndarray, ledger: Ledger, active: np.ndarray):
         """Apply the capped party's per-year and cumulative caps; None when there are none."""
         if self.per_year_cap is None and u.cap_key not in self.cum_cap:
             return None
@@ -246,7 +248,7 @@ class SplitClause:
         if cum is not None:
             room = np.maximum(cum - got, 0)
             allowed = np.minimum(allowed, room)
-            reached = (got + allowed >= cum) & ~self.cap_done[u.cap_key]
+            reached = (got + allowed >= cum) & ~self.cap_done[u.cap_key] & active
             self.cap_done[u.cap_key] |= reached
         allowed = np.maximum(allowed, 0)
         got += allowed
