@@ -169,7 +169,7 @@ def written(value: Any) -> Any:
 def set_value(doc: dict[str, Any], path: ParamPath, value: Any,
               balance: str | None = None) -> None:
     """Set the value at path in doc (in place); balance a shares map (module docstring)."""
-    concrete, old = resolve(doc, path)
+    concrete, _ = resolve(doc, path)
     parent = _container(doc, concrete)
     key = concrete[-1]
     if (len(concrete) >= 2 and concrete[-2] in SHARE_MAPS and isinstance(parent, dict)
@@ -178,10 +178,7 @@ def set_value(doc: dict[str, Any], path: ParamPath, value: Any,
         return
     if balance is not None:
         raise PathError(f"balance is for a party's share in a shares map; {path} is not one")
-    if isinstance(key, int):
-        parent[key] = written(value)
-    else:
-        parent[key] = written(value)
+    parent[key] = written(value)
 
 
 def _set_share(shares: dict[str, Any], party: str, value: Any, balance: str | None,
