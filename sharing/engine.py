@@ -53,6 +53,7 @@ class Run:
     """Everything one evaluation produced, over S scenarios."""
 
     contract: Contract
+    shareable: dict[str, np.ndarray]  # the input: each stream's shareable fen, (S, Y)
     ledger: Ledger
     last: np.ndarray  # L by scenario, contract years
     equity: dict[str, EquityClause]
@@ -198,7 +199,7 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
         ledger.check_year(y, contract.calendar(t), stream_in, clause_in)
 
     ledger.finish()
-    return Run(contract, ledger, last, equity, pools, ex)
+    return Run(contract, shareable, ledger, last, equity, pools, ex)
 
 
 def _counterfactual(contract: Contract, shareable: dict[str, np.ndarray],

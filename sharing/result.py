@@ -89,6 +89,17 @@ def to_json(run: Run, s: int = 0) -> dict[str, Any]:
     events = [{"year": c.calendar(ev.year + 1), "clause": ev.clause, "kind": ev.kind,
                "detail": ev.detail(s)} for ev in led.events if ev.mask[s]]
     events.sort(key=lambda ev: ev["year"])
+    streams: dict[str, Any] = {}
+    projections = c._derived.get("projections", {})
+    for st in c.streams:
+        values = [int(v) for v in run.shareable[st.id][s]]
+        proj = projections.get(st.id)
+        same = proj is not None and proj.shareable == values
+        streams[st.id] = {
+            "kind": st.kind,
+            "shareable_by_year": [format_yuan(v) for v in values],
+            "why": [proj.why(t) for t in range(1, c.years + 1)] if same else None,
+        }
     clauses: dict[str, Any] = {}
     for cid, eq in run.equity.items():
         ratios = {p: [] for p in led.parties}
@@ -114,6 +125,7 @@ def to_json(run: Run, s: int = 0) -> dict[str, Any]:
         "last_year": c.calendar(L) if run.exit is not None else None,
         "parties": parties,
         "indicators": indicators,
+        "streams": streams,
         "entries": entries,
         "indicator_entries": ind_entries,
         "events": events,

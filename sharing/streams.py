@@ -50,10 +50,13 @@ class Projection:
                 how += f" × ramp {format_share(ramp)}"
             if exact.denominator != 1:
                 how += f" = {format_exact_yuan(exact)} → {format_yuan(p, True)}"
+            elif (s.growth and k > 1) or ramp != 1:
+                how += f" = {format_yuan(p, True)}"
         if s.local_retention is not None and s.local_retention != 1:
-            how += (f"; × local retention {format_share(s.local_retention)} = "
-                    f"{format_exact_yuan(p * s.local_retention)} → "
-                    f"{format_yuan(self.shareable[t - 1], True)}")
+            kept = p * s.local_retention
+            how += f"; × local retention {format_share(s.local_retention)} = "
+            how += (format_yuan(kept.numerator, True) if kept.denominator == 1 else
+                    f"{format_exact_yuan(kept)} → {format_yuan(self.shareable[t - 1], True)}")
         return how
 
 

@@ -48,8 +48,9 @@ def test_json_follows_the_shape_of_section_4(result):
 
 def test_why_names_the_rule_and_the_numbers(result):
     share = next(e for e in result["entries"] if e["year"] == 2021 and e["party"] == "hangzhou")
-    assert share["why"].startswith("increment 3,700,000.00 (amount 10,200,000.00 − baseline "
-                                   "6,500,000.00)")
+    assert share["why"].startswith(
+        "increment 3,700,000.00 = amount 10,200,000.00 (park_vat 7,200,000.00 + park_cit "
+        "3,000,000.00) − baseline 6,500,000.00")
     assert "× share 0.30 (years 1-4)" in share["why"]
 
 

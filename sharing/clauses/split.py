@@ -44,7 +44,7 @@ class Unit:
     base_part: np.ndarray | None = None
     increment: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     pool_in: np.ndarray | None = None
-    parts_why: dict[str, str] = field(default_factory=dict)
+    parts: list[np.ndarray] = field(default_factory=list)  # each stream's amount, same order
 
 
 class SplitClause:
@@ -155,6 +155,8 @@ class SplitClause:
             stream = streams[0] if len(streams) == 1 else None
             unit = Unit(streams, stream, k, shares, label,
                         streams[0] if self.per_stream else self.id, amount)
+            if len(streams) > 1:
+                unit.parts = [shareable[sid][:, y] * active for sid in streams]
             if self.basis == "increment":
                 bl = self.clause.baseline
                 base = self._baselines[k - 1] if self._baselines is not None else 0
@@ -165,19 +167,24 @@ class SplitClause:
                 unit.increment = amount - unit.base_part
                 if bl is not None:
                     ledger.post(y, self.id, stream, self.baseline_owner, "baseline",
-                                unit.base_part, lambda s, a=amount, b=base, k=k, st=streams:
-                                self._baseline_why(a[s], b, k, st))
+                                unit.base_part, lambda s, a=amount, b=base, k=k, u=unit:
+                                self._baseline_why(a[s], b, k, u.streams,
+                                                   [p[s] for p in u.parts]))
             else:
                 unit.increment = amount.copy()
             units.append(unit)
         return units
 
-    def _baseline_why(self, amount: int, base: int, k: int, streams: list[str]) -> str:
+    def _baseline_why(self, amount: int, base: int, k: int, streams: list[str],
+                      parts: list[int] | None = None) -> str:
         bl = self.clause.baseline
         grow = f" × (1 + {format_share(bl.growth)})^{k - 1}" if bl.growth and k > 1 else ""
         when = "life year" if self.per_stream else "year"
-        return (f"amount {_y(amount)} ({' + '.join(streams)}); baseline "
-                f"{format_exact_yuan(bl.amount * self.c.unit_fen)}{grow} = {_y(base)} "
+        names = (" + ".join(f"{sid} {_y(p)}" for sid, p in zip(streams, parts, strict=True))
+                 if parts else " + ".join(streams))
+        return (f"amount {_y(amount)} ({names}); baseline "
+                f"{format_exact_yuan(bl.amount * self.c.unit_fen)}{grow}"
+                f"{f' = {_y(base)}' if grow else ''} "
                 f"({when} {k}); the part up to the baseline, {_y(min(amount, base))}, to the "
                 f"baseline owner")
 
@@ -208,12 +215,18 @@ class SplitClause:
 
     def _basis_text(self, u: Unit):
         def text(s: int) -> str:
+            amount = f"amount {_y(u.amount[s])}"
+            if u.parts:
+                amount += " (" + " + ".join(f"{sid} {_y(p[s])}"
+                                            for sid, p in zip(u.streams, u.parts, strict=True)) + ")"
+            elif u.stream is not None:
+                amount += f" ({u.stream})"
             if self.basis == "increment":
                 base = u.baseline or 0
-                head = (f"increment {_y(u.increment[s])} (amount {_y(u.amount[s])} − baseline "
-                        f"{_y(base)})" if base else f"increment {_y(u.increment[s])}")
+                head = (f"increment {_y(u.increment[s])} = {amount} − baseline {_y(base)}"
+                        if base else f"increment {_y(u.increment[s])} = {amount}")
             else:
-                head = f"amount {_y(u.amount[s])}"
+                head = amount
             if u.pool_in is not None and u.pool_in[s]:
                 head += f", less {_y(u.pool_in[s])} into the risk pool"
             return head
