@@ -50,18 +50,19 @@ def main() -> None:
         doc = read_file(str(path))
         contract = parse_contract(doc)
         stages = {
-            "validate (parse_contract)": lambda: parse_contract(doc),
-            "evaluate (engine)": lambda: evaluate_contract(contract),
-            "evaluate + result document": lambda: to_json(evaluate_contract(contract)),
-            "all in-process": lambda: to_json(evaluate_contract(parse_contract(doc))),
+            "validate (parse_contract)": lambda doc=doc: parse_contract(doc),
+            "evaluate (engine)": lambda contract=contract: evaluate_contract(contract),
+            "evaluate + result document":
+                lambda contract=contract: to_json(evaluate_contract(contract)),
+            "all in-process": lambda doc=doc: to_json(evaluate_contract(parse_contract(doc))),
         }
         for stage, fn in stages.items():
             fn()  # warm up
             ts = timed(fn, args.repeat)
             print(f"{name:34} {stage:28} {statistics.median(ts) * 1e3:8.2f}ms "
                   f"{min(ts) * 1e3:8.2f}ms")
-        cold = timed(lambda: subprocess.run([str(sharing), "run", str(path), "--format", "json"],
-                                            check=True, capture_output=True), 7)
+        argv = [str(sharing), "run", str(path), "--format", "json"]
+        cold = timed(lambda argv=argv: subprocess.run(argv, check=True, capture_output=True), 7)
         print(f"{name:34} {'CLI cold start (sharing run)':28} "
               f"{statistics.median(cold) * 1e3:8.1f}ms {min(cold) * 1e3:8.1f}ms")
 
