@@ -64,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["wan"] = wan
     app.jinja_env.globals["money"] = money
+    app.jinja_env.filters["local"] = local_name
     app.jinja_env.filters["rate"] = rate
     app.jinja_env.filters["ratio"] = ratio_text
     app.jinja_env.globals["current_lang"] = current_lang
@@ -81,6 +82,18 @@ def current_lang() -> str:
         lang = "zh_CN" if loc is not None and loc.language == "zh" else "en"
         g.sharing_lang = lang
     return lang
+
+
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff）)】].*?)\s*/\s*(?P<en>[A-Za-z].*)$", re.S)
+
+
+def local_name(name: Any) -> str:
+    """"中文名 / English name" shown in the page's language; other names as they are."""
+    text = "" if name is None else str(name)
+    m = _BILINGUAL.match(text)
+    if m is None:
+        return text
+    return m.group("zh").strip() if current_lang() == "zh_CN" else m.group("en").strip()
 
 
 def money(value: Any, unit: str = "yuan") -> str:
