@@ -102,6 +102,8 @@ def test_drill_down_page_lists_entries_with_why(client):
     for e in rows:
         assert e["why"].replace("'", "&#39;").replace('"', "&#34;") in html
     assert client.get(f"/results/{sha}/entries?year=abc").status_code == 400
+    assert client.get(f"/results/{sha}/ledger.json").json == res["entries"]
+    assert client.get("/results/" + "1" * 64 + "/ledger.json").status_code == 404
     html = client.get(f"/results/{sha}/entries?party=beijing&kind=cap_excess").data.decode()
     assert 'id="entries"' in html
 

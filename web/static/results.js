@@ -3,10 +3,15 @@
  * scripts: it opens the entries page). */
 (function () {
   'use strict';
-  var dataEl = document.getElementById('ledger-data');
   var dialog = document.getElementById('drill');
-  if (!dataEl || !dialog || typeof dialog.showModal !== 'function') { return; }
-  var entries = JSON.parse(dataEl.textContent);
+  if (!dialog || typeof dialog.showModal !== 'function' || !window.fetch) { return; }
+  var entries = null;  // fetched on the first click: the page itself stays small
+  function ledger() {
+    if (entries) { return Promise.resolve(entries); }
+    return fetch(dialog.getAttribute('data-ledger'), { credentials: 'same-origin' })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (data) { entries = data; return data; });
+  }
   var L = JSON.parse(document.getElementById('ledger-labels').textContent);
   var lang = document.documentElement.lang === 'zh-CN' ? 'zh-CN' : 'en';
 
@@ -33,6 +38,10 @@
     var a = e.target.closest ? e.target.closest('a.drill') : null;
     if (!a) { return; }
     e.preventDefault();
+    ledger().then(function () { show(a); }, function () { window.location.href = a.href; });
+  });
+
+  function show(a) {
     var party = a.getAttribute('data-party');
     var year = a.getAttribute('data-year');
     var kind = a.getAttribute('data-kind');
@@ -62,5 +71,5 @@
     dialog.querySelector('tfoot td.num').textContent = yuan(total);
     dialog.setAttribute('data-lang', lang);
     dialog.showModal();
-  });
+  }
 }());

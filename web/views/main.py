@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     Response,
@@ -176,6 +178,17 @@ def results(sha: str):
     if cacheable and not get_flashed_messages():
         cache.put(key, html.replace(generate_csrf(), CSRF_MARK))
     return html
+
+
+@bp.get("/results/<sha>/ledger.json")
+def ledger_json(sha: str):
+    """The ledger entries of a result, for the drill-down dialog (fetched on first click)."""
+    _doc, result = load_result(sha)
+    resp = current_app.response_class(
+        json.dumps(result["entries"], ensure_ascii=False),
+        mimetype="application/json")
+    resp.headers["Cache-Control"] = "private, max-age=86400"  # a result never changes
+    return resp
 
 
 @bp.get("/results/<sha>/entries")
