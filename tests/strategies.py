@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -51,6 +52,9 @@ class Knobs:
     penalty_without_price: bool = True
     #: rates with denominators near 2**62 (pool funding, payout ratios)
     huge_rate_denominators: bool = True
+    #: features every drawn contract has: "equity", "split" (a tax_split), "buffer" (and a
+    #: relocated stream), "caps" (on every split clause), "pool", "exit"
+    force: frozenset[str] = frozenset()
 
 
 DEFAULT = Knobs()
@@ -83,8 +87,39 @@ def money_text(fen: Fraction | int, unit: str) -> str:
     return number_text(Fraction(fen) / UNIT_FEN[unit])
 
 
-# ---- building blocks ---------------------------------------------------------------------
+# ---- building blocks (strategies built once and cached: building them is what costs) ------
 
+@cache
+def ints(lo: int, hi: int) -> st.SearchStrategy[int]:
+    return st.integers(lo, hi)
+
+
+@cache
+def one_of(*options: Any) -> st.SearchStrategy[Any]:
+    return st.sampled_from(options)
+
+
+BOOL = st.booleans()
+
+
+def pick(draw, options) -> Any:
+    return draw(one_of(*options))
+
+
+def coin(draw) -> bool:
+    return draw(BOOL)
+
+
+def subset(draw, items: list[Any], min_size: int = 0, max_size: int | None = None) -> list[Any]:
+    """Some of ``items`` (min_size..max_size of them, as there are), in their order."""
+    hi = len(items) if max_size is None else min(max_size, len(items))
+    k = draw(ints(min(min_size, hi), hi))
+    left = list(range(len(items)))
+    chosen = sorted(left.pop(draw(ints(0, len(left) - 1))) for _ in range(k))
+    return [items[i] for i in chosen]
+
+
+@cache
 def amounts(scale: int) -> st.SearchStrategy[int]:
     """Whole fen in 0..scale, mostly of the order of the scale, the extremes drawn often."""
     return st.one_of(st.integers(scale // 10, scale), st.integers(scale // 10, scale),
@@ -92,6 +127,14 @@ def amounts(scale: int) -> st.SearchStrategy[int]:
                      st.integers(0, scale), st.just(0), st.integers(0, 1000))
 
 
+@cache
+def positive_amounts(scale: int) -> st.SearchStrategy[int]:
+    """Whole fen in 1..scale, mostly of the order of the scale."""
+    return st.one_of(st.integers(max(1, scale // 10), scale), st.just(scale),
+                     st.integers(1, scale), st.integers(1, 1000))
+
+
+@cache
 def sub_fen_amounts(scale: int) -> st.SearchStrategy[Fraction]:
     """Projections may carry digits below the fen (rounded by §1): thousandths of a fen."""
     return st.one_of(amounts(scale).map(Fraction),
@@ -99,24 +142,21 @@ def sub_fen_amounts(scale: int) -> st.SearchStrategy[Fraction]:
                      st.integers(0, 1000).map(lambda n: Fraction(2 * n + 1, 2)))  # halves
 
 
-def share_weights() -> st.SearchStrategy[int]:
-    return st.one_of(st.integers(1, 10), st.sampled_from([3, 7, 10000000, 19218107, 999999999]))
+SHARE_WEIGHTS = st.one_of(st.integers(1, 10),
+                          st.sampled_from([3, 7, 10000000, 19218107, 999999999]))
 
 
-@st.composite
 def shares_map(draw, parties: list[str]) -> dict[str, str]:
     """A shares map: some parties, exact shares ≥ 0 summing to exactly 1."""
-    named = draw(st.lists(st.sampled_from(parties), min_size=1, max_size=len(parties),
-                          unique=True))
-    weights = [draw(share_weights()) for _ in named]
-    zero = draw(st.lists(st.booleans(), min_size=len(named), max_size=len(named)))
-    if all(zero):
-        zero[0] = False
-    weights = [0 if z else w for w, z in zip(weights, zero, strict=True)]
+    named = subset(draw, parties, min_size=1)
+    weights = [0 if draw(ints(0, 4)) == 0 else draw(SHARE_WEIGHTS) for _ in named]
+    if not any(weights):
+        weights[0] = 1
     total = sum(weights)
     return {p: number_text(Fraction(w, total)) for p, w in zip(named, weights, strict=True)}
 
 
+@cache
 def rates(knobs: Knobs) -> st.SearchStrategy[str]:
     """A rate or ratio in [0, 1]."""
     common = st.sampled_from(["0", "0.15", "0.5", "1/3", "0.85", "1", "2/7", "0.005"])
@@ -128,6 +168,7 @@ def rates(knobs: Knobs) -> st.SearchStrategy[str]:
     return out
 
 
+@cache
 def growths(extreme: bool) -> st.SearchStrategy[Fraction]:
     base = st.sampled_from([Fraction(0), Fraction(5, 100), Fraction(-1, 10), Fraction(1, 3),
                             Fraction(8, 100), Fraction(-1, 2)])
@@ -136,61 +177,59 @@ def growths(extreme: bool) -> st.SearchStrategy[Fraction]:
     return base
 
 
-@st.composite
 def schedule(draw, years: int, parties: list[str], equity_ids: list[str],
              first_year: int = 1, last_year: int | None = None) -> list[dict[str, Any]]:
     """1–3 segments inside first_year..last_year, disjoint, possibly with gaps."""
     last_year = years if last_year is None else last_year
-    points = sorted(draw(st.lists(st.integers(first_year, last_year), min_size=1, max_size=6,
-                                  unique=True)))
+    points = sorted({draw(ints(first_year, last_year)) for _ in range(draw(ints(1, 6)))})
     if len(points) % 2 == 1:
         points.append(points[-1])
     segments = []
     for a, b in zip(points[::2], points[1::2], strict=True):
-        if equity_ids and draw(st.integers(0, 3)) == 0:
-            shares: Any = {"from_equity": draw(st.sampled_from(equity_ids))}
+        if equity_ids and draw(ints(0, 3)) == 0:
+            shares: Any = {"from_equity": pick(draw, equity_ids)}
         else:
-            shares = draw(shares_map(parties))
-        span: Any = a if a == b and draw(st.booleans()) else f"{a}-{b}"
+            shares = shares_map(draw, parties)
+        span: Any = a if a == b and coin(draw) else f"{a}-{b}"
         segments.append({"years": span, "shares": shares})
     return draw(st.permutations(segments))
 
 
-@st.composite
 def projection(draw, kind: str, years: int, unit: str, scale: int, life_start: int,
                extreme: bool) -> dict[str, Any]:
     """``series`` or ``first``/``growth``/``ramp`` for one stream, never past MAX_FEN a year."""
     signed = kind in ("profit", "cost")
     life_years = years - life_start + 1
-    if draw(st.booleans()):
+    if coin(draw):
         series = []
         for t in range(1, years + 1):
             if t < life_start:
                 series.append("0")
                 continue
             v = draw(sub_fen_amounts(scale))
-            if signed and draw(st.integers(0, 2)) == 0:
+            if signed and draw(ints(0, 2)) == 0:
                 v = -v
             series.append(money_text(v, unit))
         return {"series": series}
     growth = draw(growths(extreme))
-    ramp = draw(st.lists(st.sampled_from([Fraction(3, 10), Fraction(1, 2), Fraction(0),
-                                          Fraction(1), Fraction(2, 3)]),
-                         max_size=min(3, life_years)))
+    ramp = [pick(draw, RAMPS) for _ in range(draw(ints(0, min(3, life_years))))]
     factor = max((1 + growth) ** (k - 1) * (ramp[k - 1] if k <= len(ramp) else 1)
                  for k in range(1, life_years + 1))
     limit = min(scale, MAX_FEN) if factor <= 1 else min(scale, int(MAX_FEN / factor))
     first = draw(sub_fen_amounts(limit))
     if first * max(factor, 1) > MAX_FEN:
         first = Fraction(int(MAX_FEN / max(factor, 1)))
-    if signed and draw(st.integers(0, 2)) == 0:
+    if signed and draw(ints(0, 2)) == 0:
         first = -first
     out: dict[str, Any] = {"first": money_text(first, unit)}
-    if growth or draw(st.booleans()):
+    if growth or coin(draw):
         out["growth"] = number_text(growth)
     if ramp:
         out["ramp"] = [number_text(r) for r in ramp]
     return out
+
+
+RAMPS = (Fraction(3, 10), Fraction(1, 2), Fraction(0), Fraction(1), Fraction(2, 3))
 
 
 # ---- the whole contract -------------------------------------------------------------------
@@ -198,46 +237,46 @@ def projection(draw, kind: str, years: int, unit: str, scale: int, life_start: i
 @st.composite
 def contracts(draw, knobs: Knobs = DEFAULT) -> dict[str, Any]:
     """A contract document (dict) that is valid in nearly every draw."""
-    years = draw(st.integers(1, knobs.max_years))
-    start = draw(st.integers(2000, 2030))
-    unit = draw(st.sampled_from(["yuan", "yuan", "wan"])) if knobs.wan else "yuan"
-    scale = draw(st.sampled_from([10**4, 10**8, 10**10, 10**12, MAX_FEN]))
-    n = draw(st.integers(2, 4))
+    years = draw(ints(1, knobs.max_years))
+    start = draw(ints(2000, 2030))
+    unit = pick(draw, ["yuan", "yuan", "wan"]) if knobs.wan else "yuan"
+    scale = pick(draw, [10**4, 10**8, 10**10, 10**12, MAX_FEN])
+    n = draw(ints(2, 4))
     parties = [f"p{i + 1}" for i in range(n)]
-    receiving = draw(st.sampled_from(parties))
+    receiving = pick(draw, parties)
     party_docs = []
     for p in parties:
-        role = "receiving" if p == receiving else draw(st.sampled_from(["sending", "other"]))
+        role = "receiving" if p == receiving else pick(draw, ["sending", "other"])
         doc: dict[str, Any] = {"id": p, "name": f"party {p}", "role": role}
-        if draw(st.integers(0, 3)) == 0:
-            doc["discount_rate"] = draw(st.sampled_from(["0.05", "0.08", "0"]))
+        if draw(ints(0, 3)) == 0:
+            doc["discount_rate"] = pick(draw, ["0.05", "0.08", "0"])
         party_docs.append(doc)
     others = [p for p in parties if p != receiving]
 
     # ---- streams (§2)
     streams: list[dict[str, Any]] = []
-    kinds = draw(st.lists(st.sampled_from(["tax", "tax", "fee", "land"]), min_size=1,
-                          max_size=3))
+    kinds = [pick(draw, ["tax", "tax", "fee", "land"]) for _ in range(draw(ints(1, 3)))]
     if knobs.equity:
-        kinds += ["profit"] * draw(st.integers(0, 2))
+        kinds += ["profit"] * draw(ints(0, 2))
     if knobs.cost_share:
-        kinds += ["cost"] * draw(st.integers(0, 2))
+        kinds += ["cost"] * draw(ints(0, 2))
     if knobs.indicators:
-        kinds += ["indicator"] * draw(st.integers(0, 2))
+        kinds += ["indicator"] * draw(ints(0, 2))
     life: dict[str, int] = {}
     for i, kind in enumerate(kinds):
         sid = f"{kind}{i + 1}"
         s: dict[str, Any] = {"id": sid, "kind": kind}
         ls = 1
-        if kind in ("tax", "fee", "land") and draw(st.integers(0, 2)) > 0:
-            ls = draw(st.integers(1, years))
+        buffered = "buffer" in knobs.force and i == 0  # the first stream is a split stream
+        if kind in ("tax", "fee", "land") and (buffered or draw(ints(0, 2)) > 0):
+            ls = draw(ints(1, years))
             s["relocated_year"] = start + ls - 1
-            if draw(st.booleans()):
-                pre = draw(st.lists(amounts(scale), min_size=1, max_size=3))
+            if coin(draw):
+                pre = [draw(amounts(scale)) for _ in range(draw(ints(1, 3)))]
                 s["pre_relocation_tax"] = [money_text(v, unit) for v in pre]
-        if kind == "tax" and draw(st.booleans()):
-            s["local_retention"] = draw(st.sampled_from(["0.5", "0.4", "0.25", "1", "1/3", "0"]))
-        s.update(draw(projection(kind, years, unit, scale, ls, knobs.huge_derived)))
+        if kind == "tax" and coin(draw):
+            s["local_retention"] = pick(draw, ["0.5", "0.4", "0.25", "1", "1/3", "0"])
+        s.update(projection(draw, kind, years, unit, scale, ls, knobs.huge_derived))
         streams.append(s)
         life[sid] = ls
     by_kind = {k: [s["id"] for s in streams if s["kind"] == k]
@@ -250,23 +289,23 @@ def contracts(draw, knobs: Knobs = DEFAULT) -> dict[str, Any]:
 
     # ---- equity (§3.3): first, so that from_equity can name it
     equity_ids: list[str] = []
-    if knobs.equity and draw(st.integers(0, 2)) > 0:
+    if knobs.equity and ("equity" in knobs.force or draw(ints(0, 2)) > 0):
         pool_of_profit = list(by_kind["profit"])
-        for e in range(draw(st.integers(1, 2))):
+        for e in range(draw(ints(1, 2))):
             eid = f"devco{e + 1}"
-            mine = [sid for sid in pool_of_profit if draw(st.booleans())]
+            mine = [sid for sid in pool_of_profit if coin(draw)]
             pool_of_profit = [sid for sid in pool_of_profit if sid not in mine]
             contributions = []
-            for j in range(draw(st.integers(1, 4))):
-                kind = draw(st.sampled_from(KINDS))
-                k: dict[str, Any] = {"party": draw(st.sampled_from(parties)), "kind": kind}
+            for j in range(draw(ints(1, 4))):
+                kind = pick(draw, KINDS)
+                k: dict[str, Any] = {"party": pick(draw, parties), "kind": kind}
                 if j == 0:
                     k["year"] = 1
-                elif draw(st.booleans()):
-                    k["year"] = draw(st.integers(1, years))
-                value = draw(amounts(scale).filter(lambda v: v > 0))
-                if kind == "land" and draw(st.booleans()):
-                    k["area_mu"] = draw(st.sampled_from(["120", "33.5", "1", "1/3", "1000000"]))
+                elif coin(draw):
+                    k["year"] = draw(ints(1, years))
+                value = draw(positive_amounts(scale))
+                if kind == "land" and coin(draw):
+                    k["area_mu"] = pick(draw, ["120", "33.5", "1", "1/3", "1000000"])
                     per_mu = max(1, value // 1000)
                     k["price_per_mu"] = money_text(per_mu, unit)
                 else:
@@ -274,20 +313,20 @@ def contracts(draw, knobs: Knobs = DEFAULT) -> dict[str, Any]:
                 contributions.append(k)
             doc = {"id": eid, "kind": "equity", "contributions": contributions,
                    "profit_streams": mine}
-            if draw(st.booleans()):
+            if coin(draw):
                 first_kind = contributions[0]["kind"]
-                weights = {kd: draw(st.sampled_from(["0", "0.5", "1", "2", "1000", "1/3"]))
-                           for kd in draw(st.lists(st.sampled_from(KINDS), unique=True))}
+                weights = {kd: pick(draw, ["0", "0.5", "1", "2", "1000", "1/3"])
+                           for kd in subset(draw, list(KINDS))}
                 if weights.get(first_kind, "1") == "0":
                     weights[first_kind] = "1"  # equity exists from year 1
                 doc["weights"] = weights
-            if draw(st.booleans()):
+            if coin(draw):
                 doc["losses"] = "cash_call"
-                if draw(st.booleans()):
-                    doc["loss_shares"] = draw(shares_map(parties))
+                if coin(draw):
+                    doc["loss_shares"] = shares_map(draw, parties)
             else:
                 doc["losses"] = "carry_forward"
-            if draw(st.booleans()):
+            if coin(draw):
                 doc["payout_ratio"] = draw(rates(knobs))
             clauses.append(doc)
             equity_ids.append(eid)
@@ -295,161 +334,166 @@ def contracts(draw, knobs: Knobs = DEFAULT) -> dict[str, Any]:
 
     # ---- split clauses (§3.1, §3.2): each stream to at most one slot
     split_ids: list[str] = []
-    n_slots = draw(st.sampled_from([1, 1, 2, 2, 0]))
-    owner = {sid: draw(st.integers(-1, n_slots - 1)) if n_slots else -1 for sid in split_streams}
+    force_buffer = "buffer" in knobs.force and knobs.buffers
+    n_slots = pick(draw, [1, 2] if knobs.force & {"split", "buffer"} else [1, 1, 2, 2, 0])
+    owner = {sid: draw(ints(-1, n_slots - 1)) if n_slots else -1 for sid in split_streams}
+    if "split" in knobs.force:
+        owner[split_streams[0]] = 0
+    if force_buffer:  # slot 0 is a buffer over relocated streams, the first one at least
+        owner = {sid: (0 if i == 0 else draw(ints(-1, n_slots - 1)))
+                 for i, sid in enumerate(split_streams)}
+        owner = {sid: (o if o != 0 or sid in relocated else -1) for sid, o in owner.items()}
     for slot in range(n_slots):
         mine = [sid for sid in split_streams if owner[sid] == slot]
         if not mine:
             continue
         cid = f"split{slot + 1}"
         all_relocated = all(sid in relocated for sid in mine)
-        is_buffer = knobs.buffers and all_relocated and draw(st.booleans())
+        is_buffer = knobs.buffers and all_relocated and (
+            (force_buffer and slot == 0) or (coin(draw) and not (
+                slot == 0 and "split" in knobs.force)))
         if is_buffer:
-            doc = draw(buffer_clause(cid, mine, relocated, split_streams, parties, receiving,
-                                     years, unit, scale, knobs, has_pre))
+            doc = buffer_clause(draw, cid, mine, relocated, split_streams, parties, receiving,
+                                     years, unit, scale, knobs, has_pre)
             clauses.append(doc)
             split_ids.append(cid)
             B = doc["years"]
-            if B < years and draw(st.booleans()):
+            if B < years and coin(draw):
                 # a tax_split on the same streams whose segments start after the buffer (§3)
                 follow = {"id": f"{cid}_after", "kind": "tax_split", "streams": mine,
                           "timing": "since_relocation", "basis": "total",
-                          "schedule": draw(schedule(years, parties, [], first_year=B + 1))}
+                          "schedule": schedule(draw, years, parties, [], first_year=B + 1)}
                 clauses.append(follow)
                 split_ids.append(follow["id"])
             continue
         doc = {"id": cid, "kind": "tax_split", "streams": mine}
-        timing = draw(st.sampled_from(["contract", "since_relocation"]))
-        if timing == "since_relocation" or draw(st.booleans()):
+        timing = pick(draw, ["contract", "since_relocation"])
+        if timing == "since_relocation" or coin(draw):
             doc["timing"] = timing
-        doc.update(draw(basis_and_baseline(parties, unit, scale, knobs)))
-        doc["schedule"] = draw(schedule(years, parties, fe_ids))
-        if knobs.caps and draw(st.booleans()):
-            doc["cap"] = draw(cap(parties, unit, scale, all(sid in has_pre for sid in mine)))
+        doc.update(basis_and_baseline(draw, parties, unit, scale, knobs))
+        doc["schedule"] = schedule(draw, years, parties, fe_ids)
+        if knobs.caps and ("caps" in knobs.force or coin(draw)):
+            doc["cap"] = cap(draw, parties, unit, scale, all(sid in has_pre for sid in mine))
         clauses.append(doc)
         split_ids.append(cid)
 
     # ---- cost sharing (§3.4)
-    if knobs.cost_share and by_kind["cost"] and draw(st.booleans()):
-        mine = [sid for sid in by_kind["cost"] if draw(st.booleans())] or by_kind["cost"][:1]
+    if knobs.cost_share and by_kind["cost"] and coin(draw):
+        mine = [sid for sid in by_kind["cost"] if coin(draw)] or by_kind["cost"][:1]
         clauses.append({"id": "costs", "kind": "cost_share", "streams": mine,
-                        "schedule": draw(schedule(years, parties, fe_ids))})
+                        "schedule": schedule(draw, years, parties, fe_ids)})
 
     # ---- indicators (§3.5)
-    if knobs.indicators and by_kind["indicator"] and draw(st.booleans()):
-        mine = [sid for sid in by_kind["indicator"] if draw(st.booleans())] or \
+    if knobs.indicators and by_kind["indicator"] and coin(draw):
+        mine = [sid for sid in by_kind["indicator"] if coin(draw)] or \
             by_kind["indicator"][:1]
         doc = {"id": "gdp", "kind": "indicator_split", "streams": mine,
-               "schedule": draw(schedule(years, parties, []))}
-        if draw(st.booleans()):
-            doc["mode"] = draw(st.sampled_from(["split", "full_each"]))
+               "schedule": schedule(draw, years, parties, [])}
+        if coin(draw):
+            doc["mode"] = pick(draw, ["split", "full_each"])
         clauses.append(doc)
 
     # ---- risk pool (§3.4)
-    if knobs.pools and draw(st.integers(0, 2)) > 0 and (split_ids or equity_ids):
-        funders = (draw(st.lists(st.sampled_from(split_ids), unique=True,
-                                 min_size=int(draw(st.integers(0, 3)) > 0)))
-                   if split_ids else [])
+    if knobs.pools and ("pool" in knobs.force or draw(ints(0, 2)) > 0) and (
+            split_ids or equity_ids):
+        funders = subset(draw, split_ids, min_size=int(draw(ints(0, 3)) > 0))
         pool: dict[str, Any] = {"id": "pool", "kind": "risk_pool",
                                 "funded_by": [{"clause": f, "rate": draw(rates(knobs))}
                                               for f in funders]}
-        if draw(st.booleans()):
+        if coin(draw):
             pool["cap"] = money_text(draw(amounts(scale)), unit)
         countable = split_ids + equity_ids
-        guaranteed = draw(st.lists(st.sampled_from(parties), unique=True, max_size=3))
+        guaranteed = subset(draw, parties, max_size=3)
         guarantees = []
         for p in guaranteed:
             g: dict[str, Any] = {"party": p,
-                                 "counts": draw(st.lists(st.sampled_from(countable), min_size=1,
-                                                         unique=True))}
-            if equity_ids and draw(st.booleans()):
+                                 "counts": subset(draw, countable, min_size=1)}
+            if equity_ids and coin(draw):
                 g["floor"] = {"rate": draw(rates(knobs)), "of": "contributions"}
             else:
                 g["floor"] = money_text(draw(amounts(scale)), unit)
-            if draw(st.booleans()):
-                a = draw(st.integers(1, years))
-                b = draw(st.integers(a, years))
+            if coin(draw):
+                a = draw(ints(1, years))
+                b = draw(ints(a, years))
                 g["years"] = f"{a}-{b}"
             guarantees.append(g)
         pool["guarantees"] = guarantees
         free = [p for p in parties if p not in guaranteed]
-        if free and draw(st.booleans()):
-            pool["backstop"] = draw(st.sampled_from(free))
-        if draw(st.booleans()):
-            pool["residual_shares"] = draw(shares_map(parties))
+        if free and coin(draw):
+            pool["backstop"] = pick(draw, free)
+        if coin(draw):
+            pool["residual_shares"] = shares_map(draw, parties)
         clauses.append(pool)
 
     # ---- exit (§3.6)
-    if knobs.exit and draw(st.integers(0, 2)) > 0:
-        clauses.append(draw(exit_clause(years, parties, receiving, others, split_ids,
-                                        equity_ids, unit, scale, knobs)))
+    if knobs.exit and ("exit" in knobs.force or draw(ints(0, 2)) > 0):
+        clauses.append(exit_clause(draw, years, parties, receiving, others, split_ids,
+                                        equity_ids, unit, scale, knobs))
 
     doc = {"name": "generated", "start_year": start, "years": years, "unit": unit,
            "parties": party_docs, "streams": streams, "clauses": draw(st.permutations(clauses))}
-    if draw(st.booleans()):
+    if coin(draw):
         doc["discount_rate"] = "0.05"
     return doc
 
 
-@st.composite
 def basis_and_baseline(draw, parties: list[str], unit: str, scale: int,
                        knobs: Knobs) -> dict[str, Any]:
-    basis = draw(st.sampled_from(["increment", "total"]))
+    basis = pick(draw, ["increment", "total"])
     out: dict[str, Any] = {"basis": basis}
-    if basis == "increment" and draw(st.integers(0, 3)) > 0:
+    if basis == "increment" and draw(ints(0, 3)) > 0:
         bl: dict[str, Any] = {"amount": money_text(draw(amounts(scale)), unit)}
         growth = draw(growths(knobs.huge_derived))
         if growth:
             bl["growth"] = number_text(growth)
-        if draw(st.booleans()):
-            bl["owner"] = draw(st.sampled_from(parties))
+        if coin(draw):
+            bl["owner"] = pick(draw, parties)
         out["baseline"] = bl
     return out
 
 
-@st.composite
 def cap(draw, parties: list[str], unit: str, scale: int, pre_ok: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {"party": draw(st.sampled_from(parties))}
-    which = draw(st.sampled_from(["per_year", "cumulative", "both"]))
+    out: dict[str, Any] = {"party": pick(draw, parties)}
+    which = pick(draw, ["per_year", "cumulative", "both"])
     if which in ("per_year", "both"):
         out["per_year"] = money_text(draw(amounts(scale)), unit)
     if which in ("cumulative", "both"):
-        if pre_ok and draw(st.booleans()):
+        if pre_ok and coin(draw):
             out["cumulative"] = "pre_relocation_total"
         else:
             out["cumulative"] = money_text(draw(amounts(scale)), unit)
     return out
 
 
-@st.composite
 def buffer_clause(draw, cid: str, mine: list[str], relocated: list[str],
                   split_streams: list[str], parties: list[str], receiving: str, years: int,
                   unit: str, scale: int, knobs: Knobs, has_pre: set[str]) -> dict[str, Any]:
-    party = draw(st.sampled_from(parties))
+    party = pick(draw, parties)
     doc: dict[str, Any] = {"id": cid, "kind": "buffer", "party": party}
     default_streams = [sid for sid in split_streams if sid in relocated]
-    if mine != default_streams or draw(st.booleans()):
+    if mine != default_streams or coin(draw):
         doc["streams"] = mine
-    if party == receiving or draw(st.booleans()):
-        doc["to"] = draw(st.sampled_from([p for p in parties if p != party]))
-    B = draw(st.integers(1, years))
+    if party == receiving or coin(draw):
+        doc["to"] = pick(draw, [p for p in parties if p != party])
+    B = draw(ints(1, years))
     doc["years"] = B
-    shape = draw(st.sampled_from(["step", "linear", "flat"]))
+    shape = pick(draw, ["step", "linear", "flat"])
     doc["shape"] = shape
-    share = st.sampled_from(["0.5", "0.3", "1", "0", "1/3", "0.45"])
+    share = ("0.5", "0.3", "1", "0", "1/3", "0.45")
     if shape == "step":
-        doc["shares"] = [draw(share) for _ in range(B)]
+        doc["shares"] = [pick(draw, share) for _ in range(B)]
     else:
-        doc["start"] = draw(share)
-    if draw(st.booleans()):
-        doc.update(draw(basis_and_baseline(parties, unit, scale, knobs)))
-    if knobs.caps and draw(st.booleans()):
-        doc["cap"] = draw(cap(parties, unit, scale, all(sid in has_pre for sid in mine)))
+        doc["start"] = pick(draw, share)
+    if coin(draw):
+        doc.update(basis_and_baseline(draw, parties, unit, scale, knobs))
+    if knobs.caps and ("caps" in knobs.force or coin(draw)):
+        doc["cap"] = cap(draw, parties, unit, scale, all(sid in has_pre for sid in mine))
     return doc
 
 
-def prices(exiting_has_contributions: bool, unit: str, scale: int, knobs: Knobs,
-           depth: int = 0) -> st.SearchStrategy[dict[str, Any]]:
+@cache
+def prices(unit: str, scale: int, knobs: Knobs, depth: int = 0) -> st.SearchStrategy[dict]:
+    """A price of §3.6: book, npv, fixed, or the largest of a few of them."""
     index = st.sampled_from(["0", "0.03", "1/3", "-0.5"])
     if knobs.huge_derived:
         index = st.one_of(index, st.just("10"))
@@ -463,62 +507,61 @@ def prices(exiting_has_contributions: bool, unit: str, scale: int, knobs: Knobs,
     )
     if depth > 0:
         return simple
-    return st.one_of(simple, st.lists(prices(exiting_has_contributions, unit, scale, knobs,
-                                             depth + 1), min_size=1, max_size=3)
+    return st.one_of(simple, st.lists(prices(unit, scale, knobs, depth + 1), min_size=1,
+                                      max_size=3)
                      .map(lambda ps: {"method": "max_of", "of": ps}))
 
 
-@st.composite
 def exit_clause(draw, years: int, parties: list[str], receiving: str, others: list[str],
                 split_ids: list[str], equity_ids: list[str], unit: str, scale: int,
                 knobs: Knobs) -> dict[str, Any]:
     doc: dict[str, Any] = {"id": "exit", "kind": "exit"}
     T = years
-    if draw(st.booleans()):
-        T = draw(st.integers(1, years))
+    if coin(draw):
+        T = draw(ints(1, years))
         doc["term_years"] = T
-    if draw(st.booleans()):
-        doc["successor"] = draw(st.sampled_from(parties))
+    if coin(draw):
+        doc["successor"] = pick(draw, parties)
     triggers = []
-    for _ in range(draw(st.integers(0, 3))):
+    for _ in range(draw(ints(0, 3))):
         options = ["in_year"]
         if split_ids:
             options.append("increment_below")
         if split_ids or equity_ids:
             options.append("cumulative_reached")
-        when = draw(st.sampled_from(options))
+        when = pick(draw, options)
         tr: dict[str, Any] = {"when": when}
         if when == "in_year":
-            tr["year"] = draw(st.integers(1, T))
+            tr["year"] = draw(ints(1, T))
         elif when == "increment_below":
-            tr["clause"] = draw(st.sampled_from(split_ids))
+            tr["clause"] = pick(draw, split_ids)
             tr["threshold"] = money_text(draw(amounts(scale)), unit)
-            if draw(st.booleans()):
-                tr["consecutive_years"] = draw(st.integers(1, 3))
+            if coin(draw):
+                tr["consecutive_years"] = draw(ints(1, 3))
         else:
-            tr["party"] = draw(st.sampled_from(parties))
-            tr["clause"] = draw(st.sampled_from(split_ids + equity_ids))
+            tr["party"] = pick(draw, parties)
+            tr["clause"] = pick(draw, split_ids + equity_ids)
             tr["amount"] = money_text(draw(amounts(scale)), unit)
-        if draw(st.booleans()):
-            tr["at_fault"] = draw(st.sampled_from(parties))
+        if coin(draw):
+            tr["at_fault"] = pick(draw, parties)
         triggers.append(tr)
     doc["triggers"] = triggers
-    if draw(st.booleans()):
-        doc["notice_years"] = draw(st.integers(0, 3))
-    if draw(st.integers(0, 3)) > 0:
-        exiting = draw(st.sampled_from(parties))
+    if coin(draw):
+        doc["notice_years"] = draw(ints(0, 3))
+    if draw(ints(0, 3)) > 0:
+        exiting = pick(draw, parties)
         doc["exiting"] = exiting
-        if exiting == receiving or draw(st.booleans()):
-            doc["buyer"] = draw(st.sampled_from([p for p in parties if p != exiting]))
-        if draw(st.booleans()):
-            doc["price"] = draw(prices(True, unit, scale, knobs))
-        if draw(st.booleans()):
-            if "price" in doc and draw(st.booleans()):
+        if exiting == receiving or coin(draw):
+            doc["buyer"] = pick(draw, [p for p in parties if p != exiting])
+        if coin(draw):
+            doc["price"] = draw(prices(unit, scale, knobs))
+        if coin(draw):
+            if "price" in doc and coin(draw):
                 doc["penalty"] = {"rate_of_price": draw(rates(knobs))}
             elif "price" in doc or knobs.penalty_without_price:
                 doc["penalty"] = {"amount": money_text(draw(amounts(scale)), unit)}
-        if draw(st.booleans()):
-            doc["price_at_term_end"] = draw(prices(True, unit, scale, knobs))
+        if coin(draw):
+            doc["price_at_term_end"] = draw(prices(unit, scale, knobs))
     return doc
 
 
