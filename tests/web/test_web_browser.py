@@ -122,6 +122,7 @@ def test_a_type_the_example_add_a_clause_and_a_segment(page, live_server, tmp_pa
     page.click("#run-button")
     page.wait_for_url("**/results/**")
     screenshot(page, "results.png")
+    page.screenshot(path=str(ROOT / "tests" / "artifacts" / "results-top.png"))
 
     typed = dict(example)
     typed["streams"] = example["streams"] + [extra_stream]
@@ -147,6 +148,7 @@ def test_a_type_the_example_add_a_clause_and_a_segment(page, live_server, tmp_pa
     dialog.wait_for(state="visible")
     whys = [e["why"] for e in expected["entries"] if e["party"] == pid and e["year"] == year]
     assert whys and all(w in dialog.inner_text() for w in whys)
+    page.screenshot(path=str(ROOT / "tests" / "artifacts" / "results-drill-down.png"))
 
 
 def test_b_broken_share_sum_is_shown_next_to_the_field_with_input_kept(page, live_server):
@@ -168,6 +170,9 @@ def test_b_broken_share_sum_is_shown_next_to_the_field_with_input_kept(page, liv
     assert page.input_value(sel("streams[4].series")).startswith("80000000, 60000000")
     assert page.locator("#errors-summary").is_visible()
     screenshot(page, "form-error.png")
+    page.locator(f"{box} .field-error").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 200)")
+    page.screenshot(path=str(ROOT / "tests" / "artifacts" / "form-error-field.png"))
 
 
 def _save(page, name: str) -> str:

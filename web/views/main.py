@@ -138,7 +138,9 @@ def _is_sha(s: str) -> bool:
 
 
 def results_context(sha: str, result: dict, unit: str) -> dict:
-    parties = [(pid, p["name"] or pid) for pid, p in result["parties"].items()]
+    from ..i18n import local_name as _local
+
+    parties = [(pid, _local(p["name"]) or pid) for pid, p in result["parties"].items()]
     rec = receipts_by_year(result)
     cum = {pid: cumulative(p["net_by_year"]) for pid, p in result["parties"].items()}
     chart = receipts_svg(result["years"], parties, rec, cum,
@@ -147,12 +149,13 @@ def results_context(sha: str, result: dict, unit: str) -> dict:
                          cumulative_label=_("cumulative net"))
     from sharing.ledger import ENTRY_KINDS
 
-    from ..i18n import kind_label
+    from ..i18n import kind_label, local_name
 
     return dict(sha=sha, result=result, chart=chart, kinds=kinds_in(result),
                 year_totals=year_totals(result), unit=unit,
                 kind_labels={k: kind_label(k) for k in ENTRY_KINDS},
-                party_names={pid: p["name"] or pid for pid, p in result["parties"].items()})
+                party_names={pid: local_name(p["name"]) or pid
+                             for pid, p in result["parties"].items()})
 
 
 CSRF_MARK = "\x00csrf\x00"
