@@ -274,3 +274,24 @@ def test_first_view_screenshot(page, live_server):
     page.goto(live_server.url + "/form?example=" + bth_example().stem)
     page.wait_for_selector(sel("clauses[0].id"))
     page.screenshot(path=str(ROOT / "tests" / "artifacts" / "form-example-top.png"))
+
+
+def test_f_every_clause_kind_round_trips_through_the_browser_form(page, live_server, tmp_path):
+    """Upload the contract with every clause kind, download the form as YAML unchanged, and
+    compute it: the browser's form loses nothing (floors, caps, prices, triggers, weights)."""
+    from sharing.api import contract_sha256, load_document, load_file, parse_contract
+
+    page.goto(live_server.url + "/form")
+    page.set_input_files('.inline-upload input[type=file]', str(BIG))
+    page.click('.inline-upload button[type=submit]')
+    page.wait_for_selector(sel("clauses[7].price.method"))
+    with page.expect_download() as info:
+        page.click("#yaml-button")
+    path = tmp_path / "form.yaml"
+    info.value.save_as(str(path))
+    again = parse_contract(load_document(path.read_bytes(), "form.yaml"))
+    expected = contract_sha256(load_file(str(BIG)))
+    assert contract_sha256(again) == expected
+    page.click("#run-button")
+    page.wait_for_url("**/results/**")
+    assert page.inner_text("#contract-sha") == expected
