@@ -43,11 +43,10 @@ CHUNK = 16_384
 #: Values that every rule accepts, for a projection field the base contract leaves out.
 NEUTRAL = {"growth": 0, "first": 0, "local_retention": 1}
 FLAGS = ("cap_reached", "guarantee_called", "pool_exhausted", "exit_triggered")
-#: Issue codes of the rules that read projection parameters (see the module docstring).
+#: Issue codes of the rules that read projections but name no stream field in their path
+#: (the others are found by their path, streams[i].first etc.; module docstring).
 PROJECTION_CODES = frozenset({"projection_overflow", "equity_missing_profit",
-                              "equity_missing_loss", "negative_amount",
-                              "series_before_relocation", "amount_range", "rate_range",
-                              "ratio_range"})
+                              "equity_missing_loss"})
 
 
 @dataclass
