@@ -732,6 +732,7 @@ class _Run:
         return self.result
 
 
-def compute(contract: Contract) -> Result:
-    """The whole result of a validated contract, exact, one year at a time."""
-    return _Run(contract).run()
+def compute(contract: Contract, triggers: bool = True) -> Result:
+    """The whole result of a validated contract, exact, one year at a time; with
+    ``triggers=False``, the same contract run with no trigger (L = T), as an npv price sees it."""
+    return _Run(contract, triggers_enabled=triggers).run()

@@ -393,37 +393,44 @@ def contracts(draw, knobs: Knobs = DEFAULT) -> dict[str, Any]:
             doc["mode"] = pick(draw, ["split", "full_each"])
         clauses.append(doc)
 
-    # ---- risk pool (§3.4)
+    # ---- risk pools (§3.4): one, sometimes two; a clause funds one pool, and a party's floor
+    # is guaranteed in one pool only (a floor is made good once, §3.7)
     if knobs.pools and ("pool" in knobs.force or draw(ints(0, 2)) > 0) and (
             split_ids or equity_ids):
-        funders = subset(draw, split_ids, min_size=int(draw(ints(0, 3)) > 0))
-        pool: dict[str, Any] = {"id": "pool", "kind": "risk_pool",
-                                "funded_by": [{"clause": f, "rate": draw(rates(knobs))}
-                                              for f in funders]}
-        if coin(draw):
-            pool["cap"] = money_text(draw(amounts(scale)), unit)
-        countable = split_ids + equity_ids
-        guaranteed = subset(draw, parties, max_size=3)
-        guarantees = []
-        for p in guaranteed:
-            g: dict[str, Any] = {"party": p,
-                                 "counts": subset(draw, countable, min_size=1)}
-            if equity_ids and coin(draw):
-                g["floor"] = {"rate": draw(rates(knobs)), "of": "contributions"}
-            else:
-                g["floor"] = money_text(draw(amounts(scale)), unit)
+        unfunded = list(split_ids)
+        unguaranteed = list(parties)
+        for k in range(draw(one_of(1, 1, 1, 2))):
+            funders = subset(draw, unfunded, min_size=int(draw(ints(0, 3)) > 0))
+            unfunded = [c for c in unfunded if c not in funders]
+            pool: dict[str, Any] = {"id": "pool" if k == 0 else f"pool{k + 1}",
+                                    "kind": "risk_pool",
+                                    "funded_by": [{"clause": f, "rate": draw(rates(knobs))}
+                                                  for f in funders]}
             if coin(draw):
-                a = draw(ints(1, years))
-                b = draw(ints(a, years))
-                g["years"] = f"{a}-{b}"
-            guarantees.append(g)
-        pool["guarantees"] = guarantees
-        free = [p for p in parties if p not in guaranteed]
-        if free and coin(draw):
-            pool["backstop"] = pick(draw, free)
-        if coin(draw):
-            pool["residual_shares"] = shares_map(draw, parties)
-        clauses.append(pool)
+                pool["cap"] = money_text(draw(amounts(scale)), unit)
+            countable = split_ids + equity_ids
+            guaranteed = subset(draw, unguaranteed, max_size=3)
+            unguaranteed = [p for p in unguaranteed if p not in guaranteed]
+            guarantees = []
+            for p in guaranteed:
+                g: dict[str, Any] = {"party": p,
+                                     "counts": subset(draw, countable, min_size=1)}
+                if equity_ids and coin(draw):
+                    g["floor"] = {"rate": draw(rates(knobs)), "of": "contributions"}
+                else:
+                    g["floor"] = money_text(draw(amounts(scale)), unit)
+                if coin(draw):
+                    a = draw(ints(1, years))
+                    b = draw(ints(a, years))
+                    g["years"] = f"{a}-{b}"
+                guarantees.append(g)
+            pool["guarantees"] = guarantees
+            free = [p for p in parties if p not in guaranteed]
+            if free and coin(draw):
+                pool["backstop"] = pick(draw, free)
+            if coin(draw):
+                pool["residual_shares"] = shares_map(draw, parties)
+            clauses.append(pool)
 
     # ---- exit (§3.6)
     if knobs.exit and ("exit" in knobs.force or draw(ints(0, 2)) > 0):
