@@ -107,24 +107,24 @@ class Ledger:
             rec[self.index[party], :, year] += amount
 
     def finish(self) -> None:
-        """Add the entries up into the per-party tables (net, by kind, costs, indicators)."""
-        for entries, tables in ((self.entries, True), (self.indicator_entries, False)):
-            rows = [e for e in entries if e.party is not None]
-            if not rows:
+        """Add the entries up into the per-party tables (net, by kind, costs, indicators).
+
+        One in-place add per entry: cheaper than gathering all entries into one array, which
+        at large S costs a copy of every amount (profiled by benchmarks/scenarios.py).
+        """
+        net, index, by_kind = self.net, self.index, self.by_kind
+        for e in self.entries:
+            if e.party is None:
                 continue
-            amounts = np.stack([e.amount for e in rows])
-            who = np.array([self.index[e.party] for e in rows])
-            when = np.array([e.year for e in rows])
-            if not tables:
-                np.add.at(self.indicators, (who, slice(None), when), amounts)
-                continue
-            np.add.at(self.net, (who, slice(None), when), amounts)
-            kinds = np.array([e.kind for e in rows])
-            for kind in set(kinds.tolist()):
-                sel = kinds == kind
-                acc = self.by_kind[kind] = np.zeros_like(self.net)
-                np.add.at(acc, (who[sel], slice(None), when[sel]), amounts[sel])
-            self.costs = self.by_kind.get("cost", self.costs)
+            p = index[e.party]
+            net[p, :, e.year] += e.amount
+            acc = by_kind.get(e.kind)
+            if acc is None:
+                acc = by_kind[e.kind] = np.zeros_like(net)
+            acc[p, :, e.year] += e.amount
+        for e in self.indicator_entries:
+            self.indicators[index[e.party], :, e.year] += e.amount
+        self.costs = by_kind.get("cost", self.costs)
 
     def post_indicator(self, year: int, clause: str | None, stream: str | None, party: str,
                        kind: str, amount: np.ndarray, why: Why, mode: str | None) -> None:

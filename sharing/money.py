@@ -131,9 +131,20 @@ def allocate(amount: np.ndarray, shares: Shares | Sequence[Fraction]) -> np.ndar
         parts, rems = np.divmod(prod, shares.den)
     left = mag - parts.sum(axis=0)  # fen still to hand out: 0 <= left < P
     if left.any():
-        # Stable sort on descending remainder: ties keep the listed order.
-        order = np.argsort(-rems, axis=0, kind="stable")
-        rank = np.argsort(order, axis=0, kind="stable")  # each party's place in that order
+        # Each party's place when remainders are ranked high to low, ties to the party listed
+        # first: the parties before it with a remainder at least as large, plus those after
+        # it with a strictly larger one. P² comparisons, cheaper than sorting for few parties.
+        if len(rems) <= 8:
+            rank = np.zeros(rems.shape, dtype=np.int64)
+            for i in range(len(rems)):
+                for j in range(len(rems)):
+                    if j < i:
+                        rank[i] += rems[j] >= rems[i]
+                    elif j > i:
+                        rank[i] += rems[j] > rems[i]
+        else:  # a stable sort on descending remainder keeps the listed order on ties
+            order = np.argsort(-rems, axis=0, kind="stable")
+            rank = np.argsort(order, axis=0, kind="stable")
         parts = parts + (rank < left)
     parts = to_int64(parts)
     return np.where(amount < 0, -parts, parts)
