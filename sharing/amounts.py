@@ -38,18 +38,24 @@ def format_yuan(fen: int, grouped: bool = False) -> str:
     return f"{sign}{body}.{cents:02d}"
 
 
-def format_exact_yuan(fen: Fraction, grouped: bool = True) -> str:
-    """An exact, not yet rounded, amount of fen for a ``why`` text: 1,379,700.0945."""
-    if fen.denominator == 1:
-        return format_yuan(fen.numerator, grouped)
-    yuan = fen / FEN_PER_YUAN
-    digits = 2
-    while (yuan * 10**digits).denominator != 1 and digits < 6:
-        digits += 1
-    scaled = yuan * 10**digits
-    approx = "" if scaled.denominator == 1 else "…"
-    n = int(abs(scaled))
-    sign = "-" if yuan < 0 else ""
+def format_exact_yuan(fen: Fraction | int, grouped: bool = True) -> str:
+    """An exact, not yet rounded, amount of fen for a ``why`` text: 1,379,700.0945.
+
+    Up to six decimals of yuan; an amount that needs more is cut there and marked "…".
+    """
+    if isinstance(fen, int):
+        return format_yuan(fen, grouped)
+    num, den = fen.numerator, fen.denominator
+    if den == 1:
+        return format_yuan(num, grouped)
+    sign = "-" if num < 0 else ""
+    num = abs(num)
+    digits, approx = 6, "…"
+    for d in range(2, 7):  # decimals of yuan; fen × 10^(d−2) must be whole
+        if (num * 10 ** (d - 2)) % den == 0:
+            digits, approx = d, ""
+            break
+    n = num * 10 ** (digits - 2) // den
     whole, frac = divmod(n, 10**digits)
     body = f"{whole:,}" if grouped else str(whole)
     return f"{sign}{body}.{frac:0{digits}d}{approx}"
