@@ -131,7 +131,8 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
         increments = {cid: (splits[cid].increment(u, S) if u else None)
                       for cid, u in units.items()}
         for cid, u in units.items():
-            clause_in[cid] = sum((x.amount for x in u), ledger.zero())
+            if u:
+                clause_in[cid] = sum((x.amount for x in u), ledger.zero())
         for pool in pools.values():
             for f in pool.clause.funded_by:
                 pool.fund(t, f.clause, f.rate, units[f.clause], ledger)

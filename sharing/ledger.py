@@ -153,13 +153,22 @@ class Ledger:
     def check_year(self, year: int, calendar: int, stream_in: np.ndarray,
                    clause_in: dict[str, np.ndarray]) -> None:
         """Every identity of §1 for one year; raise ConservationError naming both sides."""
+        for clause in self.year_clause_out.keys() - clause_in.keys():
+            out = self.year_clause_out[clause]
+            if out.any():
+                raise ConservationError(f"{calendar}: clause {clause} handed out "
+                                        f"{int(out[np.argmax(out != 0)])} fen it never took in")
         if np.any(self.year_stream_out != stream_in):
             s = int(np.argmax(self.year_stream_out != stream_in))
             raise ConservationError(
                 f"{calendar}: the streams' shareable amounts ({int(stream_in[s])} fen) differ "
                 f"from what was handed out ({int(self.year_stream_out[s])} fen), scenario {s}")
         for clause, took in clause_in.items():
-            out = self.year_clause_out.get(clause, self.zero())
+            out = self.year_clause_out.get(clause)
+            if out is None:
+                if not took.any():
+                    continue
+                out = self.zero()
             if np.any(out != took):
                 s = int(np.argmax(out != took))
                 raise ConservationError(

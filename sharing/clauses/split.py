@@ -149,7 +149,10 @@ class SplitClause:
                 ledger: Ledger) -> list[Unit]:
         y = t - 1
         units = []
-        for streams, k, shares, label in self.claims(t):
+        claims = self.claims(t)
+        if not claims:
+            return units
+        for streams, k, shares, label in claims:
             amount = sum((shareable[sid][:, y] for sid in streams),
                          np.zeros(ledger.S, dtype=np.int64)) * active
             stream = streams[0] if len(streams) == 1 else None
