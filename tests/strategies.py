@@ -274,6 +274,9 @@ def contracts(draw, knobs: Knobs = DEFAULT) -> dict[str, Any]:
             if coin(draw):
                 pre = [draw(amounts(scale)) for _ in range(draw(ints(1, 3)))]
                 s["pre_relocation_tax"] = [money_text(v, unit) for v in pre]
+        elif kind not in ("tax", "fee", "land") and draw(ints(0, 3)) == 0:
+            ls = draw(ints(1, years))  # relocated profit, cost or indicator streams start late
+            s["relocated_year"] = start + ls - 1
         if kind == "tax" and coin(draw):
             s["local_retention"] = pick(draw, ["0.5", "0.4", "0.25", "1", "1/3", "0"])
         s.update(projection(draw, kind, years, unit, scale, ls, knobs.huge_derived))
@@ -282,7 +285,8 @@ def contracts(draw, knobs: Knobs = DEFAULT) -> dict[str, Any]:
     by_kind = {k: [s["id"] for s in streams if s["kind"] == k]
                for k in ("tax", "fee", "land", "profit", "cost", "indicator")}
     split_streams = by_kind["tax"] + by_kind["fee"] + by_kind["land"]
-    relocated = [s["id"] for s in streams if "relocated_year" in s]
+    relocated = [s["id"] for s in streams if "relocated_year" in s
+                 and s["kind"] in ("tax", "fee", "land")]
     has_pre = {s["id"] for s in streams if s.get("pre_relocation_tax")}
 
     clauses: list[dict[str, Any]] = []

@@ -192,7 +192,7 @@ def test_reference_gives_the_conformance_figures(path: pathlib.Path):
 
 # ---- issue 3: the engine equals the exact path ---------------------------------------------
 
-@bounded(250)
+@bounded(400)
 @given(gen.contracts(KNOWN))
 def test_engine_equals_the_exact_path(doc):
     """Every normative figure (net by year and total, totals by kind, the indicator ledger,
