@@ -370,19 +370,24 @@ class _Checker:
                              "already funds pool {other}; a clause funds at most one pool",
                              value=f.clause, other=funder[f.clause])
                 funder.setdefault(f.clause, cl.id)
-            gs = cl.guarantees
-            for a in range(len(gs)):
-                for b in range(a + 1, len(gs)):
-                    ga, gb = gs[a], gs[b]
-                    if ga.party != gb.party or not set(ga.counts) & set(gb.counts):
-                        continue
+        # A floor is made good once: no two guarantees, in one pool or in two, may cover the
+        # same party, a common counted clause and a common year (§3.7).
+        seen: list[tuple[str, Any]] = []
+        for i, cl in enumerate(self.c.clauses):
+            if not isinstance(cl, RiskPool):
+                continue
+            for b, gb in enumerate(cl.guarantees):
+                here = f"clauses[{i}].guarantees[{b}]"
+                yb = gb.years or (1, self.c.years)
+                for other, ga in seen:
                     ya = ga.years or (1, self.c.years)
-                    yb = gb.years or (1, self.c.years)
-                    if ya[0] <= yb[1] and yb[0] <= ya[1]:
-                        self.add(f"clauses[{i}].guarantees[{b}]", "guarantee_overlap", "{value} "
-                                 "is already guaranteed by guarantees[{other}] for a common "
-                                 "clause and year; a floor is made good once", value=gb.party,
-                                 other=a)
+                    if (ga.party == gb.party and set(ga.counts) & set(gb.counts)
+                            and ya[0] <= yb[1] and yb[0] <= ya[1]):
+                        self.add(here, "guarantee_overlap", "{value} is already guaranteed by "
+                                 "{other} for a common clause and year; a floor is made good "
+                                 "once", value=gb.party, other=other)
+                        break
+                seen.append((here, gb))
 
     def exits(self) -> None:
         idx = [i for i, cl in enumerate(self.c.clauses) if isinstance(cl, Exit)]

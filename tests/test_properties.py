@@ -702,7 +702,7 @@ BUGS: dict[str, tuple[str, str, bool]] = {
          "the limit), a price never paid: the trigger fires in 2020 and the npv price applies "
          "(0: the investor has no receipts in 2021 of the run with no trigger). The no-trigger "
          "run that the npv price reads settles at T and checks its own price; only the actual "
-         "settlement should be checked", True),
+         "settlement should be checked", False),
 }
 
 #: Settlement prices past int64 fen crashed the engine (OverflowError); it now refuses them,
@@ -774,11 +774,6 @@ TWO_POOLS_ONE_FLOOR = """
     """
 
 
-@pytest.mark.xfail(strict=True, reason="validation gap: schemas/checks.py looks for guarantees "
-                   "overlapping (same party, a common counted clause, a common year) only "
-                   "within one pool; §3.7 refuses any two (a floor is made good once). The "
-                   "engine accepts this contract and pays the investor's 100.00 shortfall twice "
-                   "(backstop 200.00)")
 def test_one_floor_guaranteed_by_two_pools_is_refused():
     """§3.7: two guarantees covering the same party, a common counted clause and a common
     year make the contract invalid, whichever pools they belong to."""

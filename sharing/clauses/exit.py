@@ -125,7 +125,9 @@ class ExitClause:
     def settle(self, t: int, last: np.ndarray, ledger: Ledger) -> None:
         """Buyout and penalty in year E = t, for the scenarios whose last year is t."""
         ex = self.clause
-        if ex.exiting is None:
+        if ex.exiting is None or not self.triggers_enabled:
+            # The run with no trigger exists only to measure the npv price's receipts (§3.6);
+            # its own settlement is never paid, so it is neither booked nor checked.
             return
         y = t - 1
         fired = last & self.fired
