@@ -170,3 +170,17 @@ def test_openapi_and_schema(client):
     schema = client.get("/api/schema.json").json
     assert "parties" in schema["properties"]
     assert "/api/run" in client.get("/api/docs").data.decode()
+
+
+def test_a_cached_results_page_carries_each_visitors_own_csrf_token(app):
+    first, second = app.test_client(), app.test_client()
+    r = post_contract(first, form_doc(bth_example()))
+    url = r.headers["Location"]
+    first.get(url)  # rendered and cached
+    html = second.get(url).data.decode()  # served from the cache
+    token = re.search(r'id="save-run">\s*<input type="hidden" name="csrf_token" value="([^"]+)"',
+                      html).group(1)
+    sha = url.rsplit("/", 1)[1]
+    r = second.post("/scenarios", data={"csrf_token": token, "run": sha, "name": "第二位"})
+    assert r.status_code == 303
+    assert "\x00" not in html
