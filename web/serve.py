@@ -26,8 +26,10 @@ def _serve(sock: socket.socket, threads: int) -> None:
     from web import create_app
 
     app = create_app()
+    # waitress refuses bodies over its own limit with a bare page; the app's limit is lower,
+    # so an oversize upload gets the app's message (size, limit, what to check)
     serve(app, sockets=[sock], threads=threads, ident="benefit-sharing",
-          max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024,
+          max_request_body_size=max(64 * 1024 * 1024, 4 * app.config["MAX_CONTENT_LENGTH"]),
           clear_untrusted_proxy_headers=True)
 
 

@@ -295,3 +295,31 @@ def test_f_every_clause_kind_round_trips_through_the_browser_form(page, live_ser
     page.click("#run-button")
     page.wait_for_url("**/results/**")
     assert page.inner_text("#contract-sha") == expected
+
+
+def test_ten_megabyte_upload_through_waitress_gets_the_apps_message(live_server):
+    """Through the real server (not only the test client): 413 with the app's message."""
+    import http.client
+    import re
+    from urllib.parse import urlparse
+
+    url = urlparse(live_server.url)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    conn.request("GET", "/form", headers={"Accept-Language": "en"})
+    r = conn.getresponse()
+    html = r.read().decode()
+    cookie = r.getheader("Set-Cookie").split(";", 1)[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    boundary = "----sharing-test"
+    payload = b"# padding\n" * (1024 * 1024)
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
+            f"{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"huge.yaml\"\r\nContent-Type: application/yaml\r\n\r\n").encode() + \
+        payload + f"\r\n--{boundary}--\r\n".encode()
+    conn.request("POST", "/form/upload", body=body, headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": cookie,
+        "Accept-Language": "en"})
+    r = conn.getresponse()
+    text = r.read().decode()
+    assert r.status == 413
+    assert "The upload is 10.0 MB; the limit is 8 MB" in text
