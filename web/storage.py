@@ -8,10 +8,11 @@ or none of it, and nothing saved before it is touched.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app
 from sqlalchemy import (
@@ -31,6 +32,10 @@ from sqlalchemy import (
 )
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from sharing.audit import log as audit_log
 
 from .jsonexact import dumps, loads
 
@@ -58,7 +63,8 @@ runs = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-#: Every run and every save (see web.audit.record).
+#: The app's first audit table, kept for old databases; runs and saves now go to the
+#: hash-chained ``audit_log`` of :mod:`sharing.audit.log` (see web.audit.record).
 audit_events = Table(
     "audit_events", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -70,6 +76,23 @@ audit_events = Table(
 )
 
 NAME_MAX = 200
+
+#: Called inside a write's transaction with its connection and the scenario's id: writes the
+#: audit log row, so the change and its row are committed together.
+LogRow = Callable[[Connection, int], Any]
+T = TypeVar("T")
+
+
+def _write(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """One transaction; retried when another writer took the audit log's head first."""
+    for attempt in range(10):
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        except IntegrityError as e:
+            if attempt == 9 or ("prev_hash" not in str(e.orig) and "audit_log" not in str(e)):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def now() -> datetime:
@@ -107,6 +130,11 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        # The hash-chained audit log lives in the same database; its module creates its
+        # table (and the triggers that refuse UPDATE and DELETE). Forget any earlier engine
+        # that had the same id, so a fresh database always gets the table.
+        audit_log._ready.discard(id(engine))
+        audit_log.ensure_schema(conn)
 
 
 def init_app(app: Flask) -> None:
@@ -141,21 +169,32 @@ def clean_name(name: str) -> str:
     return name[:NAME_MAX]
 
 
-def save_scenario(engine: Engine, name: str, document: dict[str, Any], sha: str) -> int:
-    t = now()
-    with engine.begin() as conn:
+def save_scenario(engine: Engine, name: str, document: dict[str, Any], sha: str,
+                  log: LogRow | None = None) -> int:
+    def work(conn: Connection) -> int:
+        t = now()
         res = conn.execute(insert(scenarios).values(
             name=clean_name(name), document=dumps(document),
             contract_sha256=sha, created_at=t, updated_at=t))
-        return int(res.inserted_primary_key[0])
+        sid = int(res.inserted_primary_key[0])
+        if log is not None:
+            log(conn, sid)
+        return sid
+
+    return _write(engine, work)
 
 
-def update_scenario(engine: Engine, sid: int, document: dict[str, Any], sha: str) -> bool:
-    with engine.begin() as conn:
+def update_scenario(engine: Engine, sid: int, document: dict[str, Any], sha: str,
+                    log: LogRow | None = None) -> bool:
+    def work(conn: Connection) -> bool:
         res = conn.execute(sql_update(scenarios).where(scenarios.c.id == sid).values(
             document=dumps(document), contract_sha256=sha,
             updated_at=now()))
+        if res.rowcount == 1 and log is not None:
+            log(conn, sid)
         return res.rowcount == 1
+
+    return _write(engine, work)
 
 
 def list_scenarios(engine: Engine) -> list[Scenario]:
@@ -171,15 +210,21 @@ def get_scenario(engine: Engine, sid: int) -> Scenario | None:
         return _scenario(row) if row is not None else None
 
 
-def rename_scenario(engine: Engine, sid: int, name: str) -> bool:
-    with engine.begin() as conn:
+def rename_scenario(engine: Engine, sid: int, name: str, log: LogRow | None = None) -> bool:
+    def work(conn: Connection) -> bool:
         res = conn.execute(sql_update(scenarios).where(scenarios.c.id == sid).values(
             name=clean_name(name), updated_at=now()))
+        if res.rowcount == 1 and log is not None:
+            log(conn, sid)
         return res.rowcount == 1
 
+    return _write(engine, work)
 
-def duplicate_scenario(engine: Engine, sid: int, name: str) -> int | None:
-    with engine.begin() as conn:
+
+def duplicate_scenario(engine: Engine, sid: int, name: str,
+                       log: LogRow | None = None) -> int | None:
+    """The copy's id; ``log`` is called with the copy's id."""
+    def work(conn: Connection) -> int | None:
         row = conn.execute(select(scenarios).where(scenarios.c.id == sid)).first()
         if row is None:
             return None
@@ -187,12 +232,22 @@ def duplicate_scenario(engine: Engine, sid: int, name: str) -> int | None:
         res = conn.execute(insert(scenarios).values(
             name=clean_name(name), document=row.document, contract_sha256=row.contract_sha256,
             created_at=t, updated_at=t))
-        return int(res.inserted_primary_key[0])
+        new = int(res.inserted_primary_key[0])
+        if log is not None:
+            log(conn, new)
+        return new
+
+    return _write(engine, work)
 
 
-def delete_scenario(engine: Engine, sid: int) -> bool:
-    with engine.begin() as conn:
-        return conn.execute(sql_delete(scenarios).where(scenarios.c.id == sid)).rowcount == 1
+def delete_scenario(engine: Engine, sid: int, log: LogRow | None = None) -> bool:
+    def work(conn: Connection) -> bool:
+        gone = conn.execute(sql_delete(scenarios).where(scenarios.c.id == sid)).rowcount == 1
+        if gone and log is not None:
+            log(conn, sid)
+        return gone
+
+    return _write(engine, work)
 
 
 def count_scenarios(engine: Engine) -> int:
@@ -243,14 +298,10 @@ def get_run(engine: Engine, sha: str) -> StoredRun | None:
 
 def append_audit(engine: Engine, action: str, contract_sha: str | None,
                  result_sha: str | None, detail: str) -> None:
-    with engine.begin() as conn:
-        conn.execute(insert(audit_events).values(at=now(), action=action,
-                                                 contract_sha256=contract_sha,
-                                                 result_sha256=result_sha, detail=detail))
+    """One row of the hash-chained audit log (``sharing.audit.log``)."""
+    audit_log.append(engine, action, contract_sha, result_sha, detail)
 
 
 def audit_trail(engine: Engine, limit: int = 100) -> list[dict[str, Any]]:
-    with engine.connect() as conn:
-        rows = conn.execute(select(audit_events).order_by(audit_events.c.id.desc())
-                            .limit(limit))
-        return [dict(r._mapping) for r in rows]
+    """The newest ``limit`` rows of the audit log, newest first."""
+    return list(reversed(audit_log.rows(engine, limit)))

@@ -50,8 +50,8 @@ def save():
         sha, result = out.contract_sha256, out.result
     if not name:
         name = storage.clean_name(result.get("name") or _("Scenario"))
-    sid = storage.save_scenario(storage.db(), name, doc, sha)
-    audit.record("save", sha, result["result_sha256"], {"scenario": sid, "name": name})
+    sid = storage.save_scenario(storage.db(), name, doc, sha, log=lambda conn, sid: audit.record(
+        "save", sha, result["result_sha256"], {"scenario": sid, "name": name}, conn))
     flash(_("Saved as “%(name)s”.", name=name), "ok")
     return redirect(url_for("scenarios.show", sid=sid), code=303)
 
@@ -80,9 +80,10 @@ def update(sid: int):
     except InvalidContract as e:
         return render_form(posted.doc, issue_dicts(e.issues), status=422, source=sc.name,
                            scenario=sc)
-    storage.update_scenario(storage.db(), sid, posted.doc, out.contract_sha256)
-    audit.record("update", out.contract_sha256, out.result["result_sha256"],
-                 {"scenario": sid})
+    storage.update_scenario(storage.db(), sid, posted.doc, out.contract_sha256,
+                            log=lambda conn, sid: audit.record(
+                                "update", out.contract_sha256, out.result["result_sha256"],
+                                {"scenario": sid}, conn))
     flash(_("Saved the changes to “%(name)s”.", name=sc.name), "ok")
     return redirect(url_for("scenarios.show", sid=sid), code=303)
 
@@ -94,9 +95,9 @@ def rename(sid: int):
     if not name:
         flash(_("A name cannot be empty."), "error")
         return redirect(url_for("scenarios.index"), code=303)
-    storage.rename_scenario(storage.db(), sid, name)
-    audit.record("rename", sc.contract_sha256, None, {"scenario": sid, "from": sc.name,
-                                                      "to": name})
+    storage.rename_scenario(storage.db(), sid, name, log=lambda conn, sid: audit.record(
+        "rename", sc.contract_sha256, None, {"scenario": sid, "from": sc.name, "to": name},
+        conn))
     flash(_("Renamed to “%(name)s”.", name=name), "ok")
     target = request.form.get("next")
     return redirect(target if _safe_next(target) else url_for("scenarios.index"), code=303)
@@ -110,10 +111,10 @@ def _safe_next(target: str | None) -> bool:
 def duplicate(sid: int):
     sc = _get(sid)
     name = _name() or storage.clean_name(_("%(name)s (copy)", name=sc.name))
-    new = storage.duplicate_scenario(storage.db(), sid, name)
+    new = storage.duplicate_scenario(storage.db(), sid, name, log=lambda conn, new: audit.record(
+        "duplicate", sc.contract_sha256, None, {"scenario": new, "from": sid}, conn))
     if new is None:
         abort(404)
-    audit.record("duplicate", sc.contract_sha256, None, {"scenario": new, "from": sid})
     flash(_("Duplicated as “%(name)s”.", name=name), "ok")
     return redirect(url_for("scenarios.index"), code=303)
 
@@ -121,8 +122,8 @@ def duplicate(sid: int):
 @bp.post("/scenarios/<int:sid>/delete")
 def delete(sid: int):
     sc = _get(sid)
-    storage.delete_scenario(storage.db(), sid)
-    audit.record("delete", sc.contract_sha256, None, {"scenario": sid, "name": sc.name})
+    storage.delete_scenario(storage.db(), sid, log=lambda conn, sid: audit.record(
+        "delete", sc.contract_sha256, None, {"scenario": sid, "name": sc.name}, conn))
     flash(_("Deleted “%(name)s”.", name=sc.name), "ok")
     return redirect(url_for("scenarios.index"), code=303)
 
