@@ -284,6 +284,11 @@ def stored(sha: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     return pair
 
 
+def check_cache() -> _LRU:
+    """Static-check warnings by contract hash (a contract's warnings never change)."""
+    return _cache("check")
+
+
 def result_for(sha: str) -> dict[str, Any] | None:
     pair = stored(sha)
     return pair[1] if pair is not None else None

@@ -82,3 +82,42 @@ def test_a_log_row_that_fails_undoes_the_save(app, client):
             storage.save_scenario(engine, "half", doc, "a" * 64, log=broken)
         assert storage.count_scenarios(engine) == 0
         assert log.rows(engine) == []
+
+
+# ---- static-check panel ------------------------------------------------------------------
+
+def _doc_with_an_unclaimed_stream() -> dict:
+    doc = form_doc(bth_example())
+    doc["streams"].append({"id": "land_fee", "name": "土地出让金 / land fees <b>&</b>",
+                           "kind": "tax", "first": "100"})
+    return doc
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_static_check_panel_lists_warnings_in_the_page_language(client, lang):
+    r = post_contract(client, _doc_with_an_unclaimed_stream())
+    assert r.status_code == 303
+    html = client.get(r.headers["Location"] + f"?lang={lang}").data.decode()
+    panel = re.search(r'<section id="static-check".*?</section>', html, re.S).group(0)
+    assert 'data-kind="unclaimed_stream"' in panel
+    assert '<code class="path">streams[2]</code>' in panel
+    if lang == "en":
+        assert "Static check" in panel
+        assert "no clause claims stream land_fee" in panel
+        assert "没有任何条款认领" not in panel
+    else:
+        assert "静态检查" in panel
+        assert "没有任何条款认领 land_fee" in panel
+        assert "no clause claims" not in panel
+    assert 'id="static-check-none"' not in panel
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_static_check_panel_says_when_there_is_nothing(client, lang):
+    doc = form_doc(bth_example())
+    sid = save(client, doc, "clean")
+    html = client.get(f"/scenarios/{sid}?lang={lang}").data.decode()
+    none = re.search(r'<p id="static-check-none">(.*?)</p>', html).group(1)
+    assert none == ("The static check found nothing to warn about." if lang == "en"
+                    else "静态检查未发现需要警告的问题。")
+    assert 'id="static-check-warnings"' not in html

@@ -137,7 +137,30 @@ def _is_sha(s: str) -> bool:
     return len(s) == 64 and all(c in "0123456789abcdef" for c in s)
 
 
-def results_context(sha: str, result: dict, unit: str) -> dict:
+def static_check(sha: str, doc: dict | None) -> list[dict[str, str]] | None:
+    """The static check's warnings (``sharing.audit.check_contract``) of a contract, each with
+    its kind, field path and message in the page's language; None when it could not run."""
+    if doc is None:
+        return None
+    from sharing.audit import check_contract
+
+    from ..i18n import is_zh
+
+    cache = contracts.check_cache()
+    found = cache.get(sha)
+    if found is None:
+        try:
+            found = [w.as_dict() for w in check_contract(contracts.validate_document(doc))]
+        except Exception:  # a results page is still worth showing without the panel
+            current_app.logger.exception("static check failed for %s", sha)
+            return None
+        cache.put(sha, found)
+    zh = is_zh()
+    return [{"kind": w["kind"], "path": w["path"],
+             "message": w["message_zh"] if zh else w["message"]} for w in found]
+
+
+def results_context(sha: str, result: dict, unit: str, doc: dict | None = None) -> dict:
     from ..i18n import local_name as _local
 
     parties = [(pid, _local(p["name"]) or pid) for pid, p in result["parties"].items()]
@@ -152,6 +175,7 @@ def results_context(sha: str, result: dict, unit: str) -> dict:
     from ..i18n import kind_label, local_name
 
     return dict(sha=sha, result=result, chart=chart, kinds=kinds_in(result),
+                checks=static_check(sha, doc),
                 year_totals=year_totals(result), unit=unit,
                 kind_labels={k: kind_label(k) for k in ENTRY_KINDS},
                 party_names={pid: local_name(p["name"]) or pid
@@ -175,9 +199,9 @@ def results(sha: str):
     cacheable = not session.get("_flashes")
     if cacheable and (html := cache.get(key)) is not None:
         return html.replace(CSRF_MARK, generate_csrf())
-    _doc, result = load_result(sha)
+    doc, result = load_result(sha)
     unit = "wan" if request.args.get("unit") == "wan" else "yuan"
-    html = render_template("results.html", **results_context(sha, result, unit))
+    html = render_template("results.html", **results_context(sha, result, unit, doc))
     if cacheable and not get_flashed_messages():
         cache.put(key, html.replace(generate_csrf(), CSRF_MARK))
     return html

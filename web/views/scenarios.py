@@ -65,7 +65,7 @@ def show(sid: int):
         return render_form(sc.document, issue_dicts(e.issues), status=422, source=sc.name,
                            scenario=sc)
     unit = "wan" if request.args.get("unit") == "wan" else "yuan"
-    ctx = results_context(out.contract_sha256, out.result, unit)
+    ctx = results_context(out.contract_sha256, out.result, unit, sc.document)
     return render_template("results.html", scenario=sc, **ctx)
 
 
