@@ -121,3 +121,52 @@ def test_static_check_panel_says_when_there_is_nothing(client, lang):
     assert none == ("The static check found nothing to warn about." if lang == "en"
                     else "静态检查未发现需要警告的问题。")
     assert 'id="static-check-warnings"' not in html
+
+
+# ---- presets in the form -----------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_home_page_lists_the_presets_by_their_title_in_the_page_language(client, lang):
+    from sharing.audit import list_presets
+
+    presets = list_presets()
+    assert len(presets) >= 6
+    html = client.get(f"/?lang={lang}").data.decode()
+    card = re.search(r'<section class="card" id="presets">.*?</section>', html, re.S).group(0)
+    links = re.findall(r'<a href="/form\?preset=([\w-]+)" data-preset="[\w-]+">(.*?)</a>', card)
+    assert [name for name, _t in links] == [p.name for p in presets]
+    from markupsafe import escape
+
+    for (_n, shown), p in zip(links, presets, strict=True):
+        assert shown == str(escape(p.title_en if lang == "en" else p.title_zh))
+    assert ("Presets of documented arrangements" if lang == "en" else "有政策依据的预设方案") in card
+
+
+def test_opening_a_preset_fills_the_form_like_an_example(client):
+    from sharing.audit.presets import preset_path
+    from web.contracts import document_from_upload, form_document
+
+    html = client.get("/form?preset=bth-92hao&lang=en").data.decode()
+    kept = json.loads(re.search(r'id="form-document">(.*?)</script>', html, re.S).group(1))
+    path = preset_path("bth-92hao")
+    assert kept == form_document(document_from_upload(path.read_bytes(), path.name))
+    assert "Beijing–Tianjin–Hebei relocated firm" in html
+    # and it runs as it stands
+    r = post_contract(client, kept)
+    assert r.status_code == 303 and r.headers["Location"].startswith("/results/")
+
+
+def test_every_preset_opens_in_the_form(client):
+    from sharing.audit import list_presets
+
+    for p in list_presets():
+        r = client.get(f"/form?preset={p.name}")
+        assert r.status_code == 200, p.name
+        assert 'id="form-document"' in r.data.decode()
+
+
+def test_an_unknown_preset_is_a_404_that_escapes_its_name(client):
+    r = client.get("/form?preset=<script>x</script>&lang=en")
+    assert r.status_code == 404
+    body = r.data.decode()
+    assert "<script>x</script>" not in body and "&lt;script&gt;x&lt;/script&gt;" in body

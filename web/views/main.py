@@ -35,13 +35,26 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home():
-    return render_template("home.html", examples=contracts.examples(),
+    return render_template("home.html", examples=contracts.examples(), presets=_presets(),
                            scenarios=storage.list_scenarios(storage.db())[:10])
+
+
+def _presets() -> list[dict[str, str]]:
+    """The presets of documented arrangements (``sharing.audit.list_presets``): name and the
+    title in the page's language (the other language's title when one is missing)."""
+    from sharing.audit import list_presets
+
+    from ..i18n import is_zh
+
+    zh = is_zh()
+    return [{"name": p.name,
+             "title": (p.title_zh or p.title_en) if zh else (p.title_en or p.title_zh)}
+            for p in list_presets()]
 
 
 @bp.get("/form")
 def form():
-    """A blank form, or one filled from an example, a saved scenario or an earlier run."""
+    """A blank form, or one filled from an example, a preset, a saved scenario or a run."""
     if name := request.args.get("example"):
         ex = contracts.example(name)
         if ex is None:
@@ -51,6 +64,19 @@ def form():
         except InvalidContract as e:
             return render_form({}, issue_dicts(e.issues), status=422, source=ex.name)
         return render_form(doc, source=ex.name)
+    if name := request.args.get("preset"):
+        from sharing.audit.presets import preset_path
+
+        try:
+            path = preset_path(name)
+        except KeyError:
+            abort(404, _("There is no preset called %(name)s.", name=name))
+        title = next((p["title"] for p in _presets() if p["name"] == name), name)
+        try:
+            doc = contracts.document_from_upload(path.read_bytes(), path.name)
+        except InvalidContract as e:
+            return render_form({}, issue_dicts(e.issues), status=422, source=title)
+        return render_form(doc, source=title)
     if sid := request.args.get("scenario"):
         sc = storage.get_scenario(storage.db(), _int(sid))
         if sc is None:
