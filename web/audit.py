@@ -20,6 +20,7 @@ from . import storage
 
 def record(action: str, contract_sha256: str | None, result_sha256: str | None,
            detail: dict[str, Any] | str = "", conn: Connection | None = None) -> None:
-    """Append one row: ``action`` is run, api_run, save, update, rename, duplicate, delete."""
+    """Append one row: ``action`` is run, api_run, save, update, rename, duplicate, delete,
+    or audit (a feature file run against a saved scenario)."""
     log.append(conn if conn is not None else storage.db(), action, contract_sha256,
                result_sha256, detail)

@@ -170,3 +170,159 @@ def test_an_unknown_preset_is_a_404_that_escapes_its_name(client):
     assert r.status_code == 404
     body = r.data.decode()
     assert "<script>x</script>" not in body and "&lt;script&gt;x&lt;/script&gt;" in body
+
+
+# ---- a feature file against a saved scenario ---------------------------------------------
+# tests/web/data/audit-upload.yaml: a tax of 1,000,000, 2,000,000 and 3,000,000 yuan in
+# 2030–2032, shared 1/4 to north and 3/4 to south. By hand: north gets 250,000.00,
+# 500,000.00 and 750,000.00 (1,500,000.00 in all); south 750,000.00, 1,500,000.00 and
+# 2,250,000.00 (4,500,000.00 in all).
+
+PASSING = """Feature: the one-to-three split
+  Background:
+    Given the contract under audit
+
+  Scenario: north's quarter, year by year
+    Then north receives 250,000.00 from split in 2030
+    And north receives 500,000.00 from split in 2031
+    And north receives 750,000.00 from split in 2032
+    And north receives 1,500,000.00 from split in total
+
+  Scenario: south's three quarters
+    Then south has received 2,250,000.00 from split by 2031
+    And south's net total is 4,500,000.00
+"""
+
+PASSING_ZH = """# language: zh-CN
+功能: 一比三分享
+  背景:
+    假如 待审计的合同
+
+  场景: 南方区第三年
+    那么 south在2032年从split分得2,250,000.00元
+    而且 north从split共分得150万元
+"""
+
+FAILING = """Feature: a wrong figure <script>alert(1)</script>
+  Background:
+    Given the contract under audit
+
+  Scenario: north is said to get 300,000.00 in the first year
+    Then north receives 300,000.00 from split in 2030
+
+  Scenario: the last year is right
+    Then north receives 750,000.00 from split in 2032
+"""
+
+
+def _audit_scenario(client) -> int:
+    from webhelpers import DATA
+
+    return save(client, form_doc(DATA / "audit-upload.yaml"), "上传审计")
+
+
+def _upload(client, sid: int, text: str | bytes, name: str = "checks.feature", lang="en"):
+    import io
+
+    from webhelpers import csrf_token
+
+    token = csrf_token(client, f"/scenarios/{sid}")
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return client.post(f"/scenarios/{sid}/audit?lang={lang}",
+                       data={"csrf_token": token, "feature": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def _scenario_rows(html: str) -> list[tuple[str, str]]:
+    from html import unescape
+
+    return [(s, unescape(n)) for s, n in re.findall(r'<tbody class="audit-scenario" data-status="([^"]+)"[^>]*>\s*'
+                      r'<tr[^>]*>\s*<th scope="rowgroup"[^>]*>([^<]*)', html)]
+
+
+def test_the_saved_scenario_page_has_the_feature_upload_form(client):
+    sid = _audit_scenario(client)
+    html = client.get(f"/scenarios/{sid}?lang=en").data.decode()
+    form = re.search(r'<section id="audit-upload">.*?</section>', html, re.S).group(0)
+    assert f'action="/scenarios/{sid}/audit"' in form
+    assert 'enctype="multipart/form-data"' in form and 'name="csrf_token"' in form
+    assert 'name="feature"' in form
+    zh = client.get(f"/scenarios/{sid}?lang=zh_CN").data.decode()
+    assert "运行审计" in zh
+
+
+def test_a_passing_feature(client, app):
+    sid = _audit_scenario(client)
+    r = _upload(client, sid, PASSING)
+    assert r.status_code == 200, r.data.decode()[-2000:]
+    html = r.data.decode()
+    assert 'data-passed="true"' in html and "Audit passed" in html
+    assert _scenario_rows(html) == [("passed", "north's quarter, year by year "),
+                                    ("passed", "south's three quarters ")]
+    assert re.search(r'<td class="num expected">1,500,000.00</td>\s*'
+                     r'<td class="num actual">1,500,000.00</td>', html)
+    rows = _log_rows(app)
+    assert rows[-1]["action"] == "audit"
+    assert json.loads(rows[-1]["detail"])["passed"] is True
+
+
+def test_a_passing_feature_in_chinese(client):
+    sid = _audit_scenario(client)
+    html = _upload(client, sid, PASSING_ZH, "检查.feature", lang="zh_CN").data.decode()
+    assert 'data-passed="true"' in html and "审计通过" in html
+    assert _scenario_rows(html) == [("passed", "南方区第三年 ")]
+    assert "通过" in html
+
+
+def test_a_failing_feature_shows_actual_next_to_expected(client):
+    sid = _audit_scenario(client)
+    r = _upload(client, sid, FAILING)
+    assert r.status_code == 200
+    html = r.data.decode()
+    assert 'data-passed="false"' in html and "Audit failed." in html
+    assert [s for s, _n in _scenario_rows(html)] == ["failed", "passed"]
+    assert re.search(r'<tr class="step step-failed">.*?'
+                     r'<td class="num expected">300,000.00</td>\s*'
+                     r'<td class="num actual">250,000.00 \(difference -50,000.00\)</td>',
+                     html, re.S)
+    assert "<script>alert(1)</script>" not in html
+    zh = _upload(client, sid, FAILING, lang="zh_CN").data.decode()
+    assert "审计未通过" in zh and "未通过" in zh
+
+
+def test_the_feature_upload_is_csrf_protected_and_size_limited(app):
+    import io
+
+    from web import create_app
+
+    client = app.test_client()
+    sid = _audit_scenario(client)
+    from webhelpers import csrf_token
+
+    token = csrf_token(client, f"/scenarios/{sid}")
+    big = b"Feature: x\n" + b"# padding\n" * 30000
+    r = client.post(f"/scenarios/{sid}/audit?lang=en",
+                    data={"csrf_token": token, "feature": (io.BytesIO(big), "big.feature")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400 and "larger than 256 KiB" in r.data.decode()
+    r = client.post(f"/scenarios/{sid}/audit?lang=en",
+                    data={"csrf_token": token, "feature": (io.BytesIO(b"x"), "x.txt")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400 and "ends in .feature" in r.data.decode()
+    r = client.post(f"/scenarios/{sid}/audit?lang=en",
+                    data={"csrf_token": token, "feature": (
+                        io.BytesIO(b"Feature: f\n  Scenario: s\n    Given the contract file "
+                                   b"/etc/passwd\n"), "f.feature")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400 and "cannot read contract files" in r.data.decode()
+    csrf_app = create_app({"SECRET_KEY": "csrf",
+                           "DATABASE_URL": app.config["DATABASE_URL"]})
+    try:
+        r = csrf_app.test_client().post(
+            f"/scenarios/{sid}/audit", data={"feature": (io.BytesIO(PASSING.encode()),
+                                                         "a.feature")},
+            content_type="multipart/form-data")
+        assert r.status_code == 400
+        assert "Audit passed" not in r.data.decode()
+    finally:
+        csrf_app.extensions["sharing_db"].dispose()

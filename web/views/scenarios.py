@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from .. import audit, contracts, storage
@@ -67,6 +81,64 @@ def show(sid: int):
     unit = "wan" if request.args.get("unit") == "wan" else "yuan"
     ctx = results_context(out.contract_sha256, out.result, unit, sc.document)
     return render_template("results.html", scenario=sc, **ctx)
+
+
+#: Largest feature file accepted against a saved scenario (the app's own body limit is larger).
+FEATURE_MAX_BYTES = 256 * 1024
+#: A step that reads a contract file on the server: not for an uploaded feature.
+_FILE_STEP = re.compile(r"^\s*\S+\s*(the contract file\b|合同文件)", re.M | re.I)
+
+
+@bp.post("/scenarios/<int:sid>/audit")
+def audit_feature(sid: int):
+    """Run an uploaded ``.feature`` file against the saved scenario's contract
+    (``sharing.audit.run_audit``): each scenario passed or failed, actual next to expected."""
+    sc = _get(sid)
+    f = request.files.get("feature")
+    problem = None
+    text = ""
+    name = ""
+    if f is None or not f.filename:
+        problem = _("Choose a .feature file to run against this scenario.")
+    else:
+        name = Path(f.filename).name[:200]
+        data = f.read(FEATURE_MAX_BYTES + 1)
+        if not name.lower().endswith(".feature"):
+            problem = _("A feature file's name ends in .feature.")
+        elif len(data) > FEATURE_MAX_BYTES:
+            problem = _("The feature file is larger than %(kb)s KiB.",
+                        kb=FEATURE_MAX_BYTES // 1024)
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                problem = _("The feature file is not UTF-8 text.")
+            if text and _FILE_STEP.search(text):
+                problem = _("A feature run in the web app audits the saved scenario, a preset "
+                            "or a contract written inside it; it cannot read contract files "
+                            "on the server.")
+    try:
+        contract = contracts.validate_document(sc.document)
+    except InvalidContract as e:
+        return render_form(sc.document, issue_dicts(e.issues), status=422, source=sc.name,
+                           scenario=sc)
+    if problem is not None:
+        return render_template("audit_run.html", scenario=sc, report=None, feature=name,
+                               problem=problem), 400
+    from sharing.audit import run_audit
+
+    with tempfile.TemporaryDirectory(prefix="sharing-web-audit-") as empty:
+        try:
+            report = run_audit(contract, {name: text}, cwd=empty,
+                               timeout=current_app.config.get("AUDIT_TIMEOUT", 300))
+        except subprocess.TimeoutExpired:
+            return render_template("audit_run.html", scenario=sc, report=None, feature=name,
+                                   problem=_("The audit took too long and was stopped.")), 503
+    audit.record("audit", report.contract_sha256, report.result_sha256,
+                 {"scenario": sid, "feature": name, "passed": report.passed,
+                  "counts": report.counts})
+    return render_template("audit_run.html", scenario=sc, report=report, feature=name,
+                           problem=None)
 
 
 @bp.post("/scenarios/<int:sid>/update")
