@@ -746,7 +746,7 @@ BUGS: dict[str, tuple[str, str, bool]] = {
          "timing: contract clause adds its streams up past that: in 2021 the amount is "
          "2,000,000,000,000.00 and the baseline 1,000,000,000,000 × 2 = 2,000,000,000,000.00, "
          "so all is baseline; the engine books a baseline of 1,000,000,000,000.01 and a share "
-         "of 999,999,999,999.99 (split.py: np.minimum(amount, min(base, MAX_FEN + 1)))", True),
+         "of 999,999,999,999.99 (split.py: np.minimum(amount, min(base, MAX_FEN + 1)))", False),
 }
 
 #: Settlement prices past int64 fen crashed the engine (OverflowError); it now refuses them,

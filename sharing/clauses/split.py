@@ -20,8 +20,8 @@ from schemas.claims import buffer_streams, segment_at
 from schemas.contract import Buffer, Contract, FromEquity, TaxSplit
 
 from ..ledger import Ledger
-from ..money import Shares, allocate, format_exact_yuan, format_share, format_yuan
-from ..streams import MAX_FEN, baseline_fen, life_start
+from ..money import INT64_SAFE, Shares, allocate, format_exact_yuan, format_share, format_yuan
+from ..streams import baseline_fen, life_start
 
 
 def _y(v) -> str:
@@ -164,9 +164,9 @@ class SplitClause:
                 bl = self.clause.baseline
                 base = self._baselines[k - 1] if self._baselines is not None else 0
                 unit.baseline = base
-                # A baseline above the ledger's limit still takes the whole amount; clamp it
+                # A baseline above any amount (past int64 even) takes the whole amount; clamp it
                 # for the int64 comparison (the why shows the real figure).
-                unit.base_part = np.minimum(amount, min(base, MAX_FEN + 1))
+                unit.base_part = np.minimum(amount, min(base, INT64_SAFE))
                 unit.increment = amount - unit.base_part
                 if bl is not None:
                     ledger.post(y, self.id, stream, self.baseline_owner, "baseline",
