@@ -315,6 +315,17 @@ def test_the_feature_upload_is_csrf_protected_and_size_limited(app):
                                    b"/etc/passwd\n"), "f.feature")},
                     content_type="multipart/form-data")
     assert r.status_code == 400 and "cannot read contract files" in r.data.decode()
+    outline = (b"Feature: f\n  Scenario Outline: s\n    Given <s> <p>\n\n    Examples:\n"
+               b"      | s | p |\n      | the contract file | /etc/passwd |\n")
+    r = client.post(f"/scenarios/{sid}/audit?lang=en",
+                    data={"csrf_token": token, "feature": (io.BytesIO(outline), "o.feature")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400 and "cannot read contract files" in r.data.decode()
+    zh = "# language: zh-CN\n功能: f\n  场景: s\n    假如 合同文件/etc/passwd\n".encode()
+    r = client.post(f"/scenarios/{sid}/audit?lang=zh_CN",
+                    data={"csrf_token": token, "feature": (io.BytesIO(zh), "z.feature")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400 and "不能读取服务器上的合同文件" in r.data.decode()
     csrf_app = create_app({"SECRET_KEY": "csrf",
                            "DATABASE_URL": app.config["DATABASE_URL"]})
     try:

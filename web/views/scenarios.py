@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -85,8 +84,28 @@ def show(sid: int):
 
 #: Largest feature file accepted against a saved scenario (the app's own body limit is larger).
 FEATURE_MAX_BYTES = 256 * 1024
-#: A step that reads a contract file on the server: not for an uploaded feature.
-_FILE_STEP = re.compile(r"^\s*\S+\s*(the contract file\b|合同文件)", re.M | re.I)
+
+
+def _reads_a_file(text: str) -> bool:
+    """Whether a step of the feature, as run (Scenario Outlines expanded with their
+    examples), is ``Given the contract file …`` / ``假如 合同文件…``, which would read a file
+    on the server. A feature Gherkin cannot parse runs no step, and its error is reported."""
+    from gherkin.parser import Parser
+    from gherkin.pickles.compiler import Compiler
+    from gherkin.token_scanner import TokenScanner
+
+    try:
+        doc = Parser().parse(TokenScanner(text))
+        doc["uri"] = "upload.feature"
+        pickles = Compiler().compile(doc)
+    except Exception:
+        return False
+    for pickle in pickles:
+        for step in pickle["steps"]:
+            words = " ".join(step["text"].split()).lower()
+            if words.startswith("the contract file") or words.startswith("合同文件"):
+                return True
+    return False
 
 
 @bp.post("/scenarios/<int:sid>/audit")
@@ -113,7 +132,7 @@ def audit_feature(sid: int):
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
                 problem = _("The feature file is not UTF-8 text.")
-            if text and _FILE_STEP.search(text):
+            if text and _reads_a_file(text):
                 problem = _("A feature run in the web app audits the saved scenario, a preset "
                             "or a contract written inside it; it cannot read contract files "
                             "on the server.")
