@@ -47,8 +47,22 @@ def _check_run_and_save_are_logged(app, client) -> None:
     assert check.ok, check.format()
     assert check.rows == 2 and check.head == rows[1]["row_hash"]
     assert "AUDIT LOG INTACT" in check.format()
-    page = client.get("/audit").data.decode()
+    page = client.get("/audit?lang=en").data.decode()
     assert "save" in page and sha[:12] in page
+    assert 'id="audit-log-check" data-ok="true"' in page
+    assert f"The hash chain is intact: 2 rows; head {check.head[:16]}." in page
+
+
+def test_the_audit_page_names_an_edited_row(app, client):
+    post_contract(client, form_doc(bth_example()))
+    save(client, form_doc(bth_example()), "one")
+    with app.app_context():
+        with storage.db().begin() as conn:
+            conn.execute(text("DROP TRIGGER audit_log_no_update"))
+            conn.execute(text("UPDATE audit_log SET action = 'nothing' WHERE id = 1"))
+    page = client.get("/audit?lang=zh_CN").data.decode()
+    assert 'id="audit-log-check" data-ok="false"' in page
+    assert "审计日志已被篡改" in page and "第 1 行: edited" in page
 
 
 def test_a_run_and_a_save_each_add_a_chained_row(app, client):

@@ -316,7 +316,10 @@ def _attachment(data: bytes, filename: str, mimetype: str) -> Response:
 
 @bp.get("/audit")
 def audit_page():
-    return render_template("audit.html", events=storage.audit_trail(storage.db(), 200))
+    from sharing.audit import log
+
+    return render_template("audit.html", events=storage.audit_trail(storage.db(), 200),
+                           check=log.verify(storage.db()))
 
 
 @bp.get("/healthz")
