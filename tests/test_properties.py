@@ -45,8 +45,8 @@ from sharing.api import load_file, parse_contract, run_contract
 CONF = pathlib.Path(__file__).resolve().parents[2] / "shared" / "conformance"
 
 #: The general properties draw contracts without the triggers of the engine bugs still open
-#: (see BUGS at the end). Every switch is on today; the one open bug, a baseline clamped
-#: below a clause's added-up amount, is recognised and skipped in ``valid``.
+#: (see BUGS at the end). Every switch is on today and no bug is open; ``valid`` and ``run``
+#: show how an open bug's exact case is recognised and skipped while it is open.
 KNOWN = gen.knobs()
 MAX_FEN = gen.MAX_FEN
 
@@ -655,8 +655,8 @@ def test_an_exit_whose_trigger_never_fires_changes_nothing_but_the_term_end(doc)
 
 #: name -> (contract, what went wrong, open). The figures are the exact path's, worked by hand
 #: in test_the_bug_contracts_have_the_figures_worked_by_hand. An open bug (third field True)
-#: is an xfail(strict=True) until the engine is fixed; the others were fixed in 238b220 and
-#: bcb15da.
+#: is an xfail(strict=True) until the engine is fixed; all were fixed, in 238b220, bcb15da
+#: and dccaf22.
 BUGS: dict[str, tuple[str, str, bool]] = {
     "penalty_amount_without_price": ("""
         start_year: 2020
