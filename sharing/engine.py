@@ -35,13 +35,14 @@ from schemas.contract import (
 )
 
 from .clauses.cost_share import CostShareClause
-from .clauses.equity import EquityClause, contribution_fen
+from .clauses.equity import EquityClause
 from .clauses.exit import ExitClause
 from .clauses.indicator_split import IndicatorClause
 from .clauses.risk_pool import PoolClause
 from .clauses.split import SplitClause
 from .ledger import ConservationError, Ledger
 from .money import format_yuan
+from .stakes import contribution_fen
 
 
 def _y(v) -> str:

@@ -12,8 +12,6 @@ import hashlib
 import json
 from typing import Any
 
-import numpy as np
-
 from schemas.contract import Contract
 
 from . import __version__
@@ -163,7 +161,3 @@ def conformance_shape(result: dict[str, Any]) -> dict[str, Any]:
         out["last_year"] = result["last_year"]
     return out
 
-
-def net_matrix(run: Run, s: int = 0) -> np.ndarray:
-    """(P, Y) net cash flows of scenario s, in fen."""
-    return run.ledger.net[:, s, :]

@@ -16,7 +16,7 @@ from schemas.contract import Contract, Equity
 
 from ..ledger import Ledger
 from ..money import Shares, allocate, format_share, format_yuan, mul_round
-from ..stakes import contribution_fen, equity_ratios  # noqa: F401 - re-exported
+from ..stakes import contribution_fen, equity_ratios
 
 
 def _y(v) -> str:

@@ -348,7 +348,7 @@ def _stream_params(contract: Contract, i: int,
 def _equity_checks(contract: Contract, shareable: dict[str, np.ndarray], varied: set[int]
                    ) -> list[tuple[np.ndarray, str]]:
     """Equity must exist in any year ≤ T with a profit, or a called loss (§3.3)."""
-    from sharing.clauses.equity import equity_ratios
+    from sharing.stakes import equity_ratios
 
     out = []
     ids = {s.id: i for i, s in enumerate(contract.streams)}

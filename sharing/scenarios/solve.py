@@ -151,7 +151,7 @@ class Evaluator:
         import sympy as sp
 
         from sharing.api import parse_contract
-        from sharing.clauses.equity import equity_ratios
+        from sharing.stakes import equity_ratios
 
         c = parse_contract(doc)
         out = {}
@@ -471,7 +471,7 @@ def _check(doc: dict[str, Any], find: str, balance: str | None, x: Fraction,
     for pid, pr in result["parties"].items():
         vals[sp.Symbol(f"npv({pid})")] = sp.Rational(Fraction(pr["npv"]))
         vals[sp.Symbol(f"total({pid})")] = sp.Rational(Fraction(pr["net_total"]))
-    from sharing.clauses.equity import equity_ratios
+    from sharing.stakes import equity_ratios
 
     for cl in c.clauses:
         if isinstance(cl, Equity):
