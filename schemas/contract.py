@@ -107,6 +107,15 @@ YearRange = Annotated[
 ]
 
 
+def sum_to_one(shares: dict[str, Fraction]) -> dict[str, Fraction]:
+    """Shares of one allocation must sum to exactly 1 (§1, §3.1)."""
+    total = sum(shares.values(), Fraction(0))
+    if total != 1:
+        raise rule("shares_sum", "shares sum to {total}; they must sum to exactly 1",
+                   total=exact_text(total))
+    return shares
+
+
 class FromEquity(Model):
     """Shares taken from an equity clause's ratios of the year the amount is booked (§3.3)."""
 
@@ -145,11 +154,7 @@ class Segment(Model):
         if len(shares) > MAX_PARTIES:
             raise rule("too_many", "{count} entries; the limit is {limit}", count=len(shares),
                        limit=MAX_PARTIES)
-        total = sum(shares.values(), Fraction(0))
-        if total != 1:
-            raise rule("shares_sum", "shares sum to {total}; they must sum to exactly 1",
-                       total=exact_text(total))
-        return shares
+        return sum_to_one(shares)
 
 
 Schedule = Annotated[list[Segment], Field(min_length=1, max_length=MAX_SEGMENTS)]
@@ -327,12 +332,7 @@ class Equity(Model):
     @field_validator("loss_shares")
     @classmethod
     def _sum_to_one(cls, shares: dict[str, Fraction] | None) -> dict[str, Fraction] | None:
-        if shares is not None:
-            total = sum(shares.values(), Fraction(0))
-            if total != 1:
-                raise rule("shares_sum", "shares sum to {total}; they must sum to exactly 1",
-                           total=exact_text(total))
-        return shares
+        return None if shares is None else sum_to_one(shares)
 
     def weight(self, kind: str) -> Fraction:
         return (self.weights or {}).get(kind, Fraction(1))
