@@ -50,9 +50,10 @@ def render_table(result: dict[str, Any]) -> str:
     def line(r: list[str]) -> str:
         return "  ".join(_pad(cell, widths[j], right=j > 0) for j, cell in enumerate(r))
 
-    out = [result.get("name") or "", f"net cash flow by year, yuan (engine "
-           f"{result['engine']['version']}, contract sha256 {result['contract_sha256'][:16]}…)",
-           "", line(head), rule]
+    out = [result.get("name") or "", "net cash flow by year, yuan",
+           f"engine {result['engine']['name']} {result['engine']['version']}",
+           f"contract sha256 {result['contract_sha256']}",
+           f"result sha256   {result['result_sha256']}", "", line(head), rule]
     out += [line(r) for r in rows]
     out += [rule] + [line(r) for r in foot]
     if result["indicators"]:
@@ -72,7 +73,8 @@ def render_csv(result: dict[str, Any]) -> str:
     """The ledger, one entry a row, after a commented header naming hash and version."""
     buf = io.StringIO()
     buf.write(f"# {result['name']}\n# engine {result['engine']['name']} "
-              f"{result['engine']['version']}; contract sha256 {result['contract_sha256']}\n")
+              f"{result['engine']['version']}; contract sha256 {result['contract_sha256']}; "
+              f"result sha256 {result['result_sha256']}\n")
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["year", "clause", "stream", "party", "kind", "amount_yuan", "why"])
     for e in result["entries"]:

@@ -81,11 +81,13 @@ def test_table_and_csv_and_output_file(tmp_path):
     table = run("run", str(HANGZHOU))
     assert table.returncode == 0
     assert "total" in table.stdout and "NPV" in table.stdout and "IRR" in table.stdout
+    assert "contract sha256" in table.stdout and "result sha256" in table.stdout
     out = tmp_path / "ledger.csv"
     done = run("run", str(HANGZHOU), "--format", "csv", "--output", str(out))
     assert done.returncode == 0 and done.stdout == ""
     text = out.read_text("utf-8")
     assert "contract sha256" in text.splitlines()[1]
+    assert "result sha256" in text.splitlines()[1]
     rows = list(csv.reader(io.StringIO("\n".join(text.splitlines()[2:]))))
     assert rows[0] == ["year", "clause", "stream", "party", "kind", "amount_yuan", "why"]
     assert ["2021", "increment_split", "", "hangzhou", "share", "1110000.00"] in [
