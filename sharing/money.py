@@ -106,6 +106,26 @@ def _prepared(shares: tuple[Fraction, ...]) -> Shares:
     return Shares(shares)
 
 
+def _allocate_one(x: int, shares: Shares) -> np.ndarray:
+    """The same rule for a single amount, on Python integers (exact at any size): one
+    scenario is the common case, and numpy's per-call cost dominates arrays of one."""
+    mag = abs(x)
+    den = shares.den
+    parts, rems = [], []
+    for n in shares.nums:
+        q, r = divmod(mag * n, den)
+        parts.append(q)
+        rems.append(r)
+    left = mag - sum(parts)
+    if left:
+        # largest remainders first, ties to the party listed first (stable sort)
+        for i in sorted(range(len(parts)), key=lambda i: -rems[i])[:left]:
+            parts[i] += 1
+    if x < 0:
+        parts = [-p for p in parts]
+    return np.array(parts, dtype=np.int64)
+
+
 def allocate(amount: np.ndarray, shares: Shares | Sequence[Fraction]) -> np.ndarray:
     """Divide ``amount`` (fen, shape (S,)) among parties by ``shares`` summing to 1 (§1).
 
@@ -118,6 +138,9 @@ def allocate(amount: np.ndarray, shares: Shares | Sequence[Fraction]) -> np.ndar
     if not isinstance(shares, Shares):
         shares = _prepared(tuple(shares))
     amount = np.asarray(amount)
+    if amount.size == 1:
+        return _allocate_one(int(amount.reshape(-1)[0]), shares).reshape(
+            (len(shares),) + amount.shape)
     mag = np.abs(amount)
     col = shares._col
     big = int(mag.max()) * shares._max >= INT64_SAFE if mag.size else False
