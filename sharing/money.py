@@ -38,20 +38,6 @@ def _round_div(num: np.ndarray, den: int) -> np.ndarray:
     return np.where(num < 0, -mag, mag)
 
 
-def _fits(max_abs: int, factor: int) -> bool:
-    return max_abs * factor < INT64_SAFE
-
-
-def as_exact(arr: np.ndarray, factor: int) -> np.ndarray:
-    """The array itself when ``arr * factor`` fits int64, else an object array of Python ints."""
-    if arr.dtype == object:
-        return arr
-    m = int(np.abs(arr).max()) if arr.size else 0
-    if _fits(m, abs(factor)):
-        return arr
-    return arr.astype(object)
-
-
 def to_int64(arr: np.ndarray) -> np.ndarray:
     """Back to int64 after exact work; every result here is a bounded amount of fen."""
     if arr.dtype == object:

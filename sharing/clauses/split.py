@@ -87,7 +87,6 @@ class SplitClause:
         self._excess_shares: dict[tuple[int, int], tuple[Shares, str]] = {}
         self._shares_memo: dict[tuple[Fraction, ...], Shares] = {}
         self._claims = [self._claims_in(t) for t in range(1, contract.years + 1)]
-        bl = clause.baseline
         self._baselines = ([baseline_fen(bl.amount, bl.growth, contract.unit_fen, k)
                             for k in range(1, contract.years + 1)] if bl is not None else None)
 
