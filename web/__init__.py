@@ -32,10 +32,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     storage.init_app(app)
 
-    from .views import api, errors, main, scenarios
+    from .views import api, errors, main, negotiate, scenarios
 
     app.register_blueprint(main.bp)
     app.register_blueprint(scenarios.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(negotiate.bp)
     errors.init_app(app)
     return app
