@@ -60,19 +60,23 @@ class Ledger:
         self.parties = parties
         self.index = {p: i for i, p in enumerate(parties)}
         self.S, self.Y = scenarios, years
-        shape = (len(parties), scenarios, years)
         self.entries: list[Entry] = []
         self.indicator_entries: list[Entry] = []
         self.events: list[Event] = []
-        self.net = np.zeros(shape, dtype=np.int64)
-        self.by_kind: dict[str, np.ndarray] = {}
+        self.net = self.table()
         self.receipts: dict[str, np.ndarray] = {}  # clause -> (P, S, Y)
-        self.costs = np.zeros(shape, dtype=np.int64)  # `cost` entries, for npv prices (§3.6)
-        self.indicators = np.zeros(shape, dtype=np.int64)
+        self.indicators = self.table()
+        self._by_kind: dict[str, np.ndarray] | None = None
         # per-year sums for the conservation checks, reset by the engine every year
         self.year_stream_out = np.zeros(scenarios, dtype=np.int64)
         self.year_clause_out: dict[str, np.ndarray] = {}
         self.year_transfers = {k: np.zeros(scenarios, dtype=np.int64) for k in TRANSFER_KINDS}
+
+    def table(self) -> np.ndarray:
+        """A zero (P, S, Y) table laid out year-major: ``table[p, :, y]`` (one party's year
+        over every scenario, what each entry adds to) is contiguous in memory."""
+        P = len(self.parties)
+        return np.zeros((P, self.Y, self.S), dtype=np.int64).transpose(0, 2, 1)
 
     def zero(self) -> np.ndarray:
         return np.zeros(self.S, dtype=np.int64)
@@ -103,28 +107,50 @@ class Ledger:
         if kind in RECEIPT_KINDS and clause is not None and party is not None:
             rec = self.receipts.get(clause)
             if rec is None:
-                rec = self.receipts[clause] = np.zeros_like(self.net)
+                rec = self.receipts[clause] = self.table()
             rec[self.index[party], :, year] += amount
 
     def finish(self) -> None:
-        """Add the entries up into the per-party tables (net, by kind, costs, indicators).
+        """Add the entries up into each party's net and indicator tables.
 
         One in-place add per entry: cheaper than gathering all entries into one array, which
         at large S costs a copy of every amount (profiled by benchmarks/scenarios.py).
         """
-        net, index, by_kind = self.net, self.index, self.by_kind
+        net, index = self.net, self.index
         for e in self.entries:
-            if e.party is None:
-                continue
-            p = index[e.party]
-            net[p, :, e.year] += e.amount
-            acc = by_kind.get(e.kind)
-            if acc is None:
-                acc = by_kind[e.kind] = np.zeros_like(net)
-            acc[p, :, e.year] += e.amount
+            if e.party is not None:
+                net[index[e.party], :, e.year] += e.amount
         for e in self.indicator_entries:
             self.indicators[index[e.party], :, e.year] += e.amount
-        self.costs = by_kind.get("cost", self.costs)
+
+    @property
+    def by_kind(self) -> dict[str, np.ndarray]:
+        """Each entry kind's (P, S, Y) table, built on first use: the result document's
+        totals by kind need it, a run of many scenarios does not (§4)."""
+        if self._by_kind is None:
+            tables: dict[str, np.ndarray] = {}
+            for e in self.entries:
+                if e.party is None:
+                    continue
+                acc = tables.get(e.kind)
+                if acc is None:
+                    acc = tables[e.kind] = self.table()
+                acc[self.index[e.party], :, e.year] += e.amount
+            self._by_kind = tables
+        return self._by_kind
+
+    @property
+    def costs(self) -> np.ndarray:
+        """The parties' ``cost`` entries, (P, S, Y): what an npv price counts (§3.6)."""
+        return self.by_kind.get("cost", self.table())
+
+    def happened(self, kind: str) -> np.ndarray:
+        """bool (S,): the scenarios with a non-zero entry of this kind in any year."""
+        out = np.zeros(self.S, dtype=bool)
+        for e in self.entries:
+            if e.kind == kind:
+                out |= e.amount != 0
+        return out
 
     def post_indicator(self, year: int, clause: str | None, stream: str | None, party: str,
                        kind: str, amount: np.ndarray, why: Why, mode: str | None) -> None:

@@ -134,10 +134,10 @@ def allocate(amount: np.ndarray, shares: Shares | Sequence[Fraction]) -> np.ndar
         mag = mag.astype(object)
         col = col.astype(object)
     prod = col.reshape((-1,) + (1,) * mag.ndim) * mag  # (P, S)
-    if prod.dtype == object:
-        parts, rems = prod // shares.den, prod % shares.den
-    else:
-        parts, rems = np.divmod(prod, shares.den)
+    # floor division by one integer, then the remainder by multiplying back: numpy divides
+    # int64 by a scalar with a precomputed reciprocal, ~10x faster than its divmod
+    parts = prod // shares.den
+    rems = prod - parts * shares.den
     left = mag - parts.sum(axis=0)  # fen still to hand out: 0 <= left < P
     if left.any():
         # Each party's place when remainders are ranked high to low, ties to the party listed
@@ -156,6 +156,7 @@ def allocate(amount: np.ndarray, shares: Shares | Sequence[Fraction]) -> np.ndar
             rank = np.argsort(order, axis=0, kind="stable")
         parts = parts + (rank < left)
     parts = to_int64(parts)
-    return np.where(amount < 0, -parts, parts)
+    negative = amount < 0
+    return np.where(negative, -parts, parts) if negative.any() else parts
 
 

@@ -75,6 +75,8 @@ def _too_big(arr: np.ndarray, factor: int) -> bool:
 
 def round_div(num: np.ndarray, den: int) -> np.ndarray:
     """num / den rounded half away from zero, elementwise, exactly (int64 or object in)."""
+    if num.dtype != object and (num.size == 0 or num.min() >= 0):
+        return (2 * num + den) // (2 * den)  # the usual case, in four passes
     mag = (2 * np.abs(num) + den) // (2 * den)
     out = np.where(num < 0, -mag, mag)
     return out.astype(np.int64) if out.dtype != object else np.array(
@@ -121,12 +123,14 @@ def project_many(contract: Contract, stream: Stream, p: StreamParams, m: int
 
     Identical, scenario by scenario, to :func:`sharing.streams.project` of that scenario's
     contract. ``overflow`` marks scenarios whose projection passes the ledger's limit (their
-    figures are then meaningless: the scenario is invalid, semantics §1).
+    figures are then meaningless: the scenario is invalid, semantics §1). The arrays are
+    computed year-major and returned as (m, Y) views of (Y, m) memory, the order in which the
+    engine reads them (one year of every scenario at a time).
     """
     Y = contract.years
     unit = contract.unit_fen
     start = life_start(contract, stream)
-    projected = np.zeros((m, Y), dtype=np.int64)
+    projected = np.zeros((Y, m), dtype=np.int64)
     overflow = np.zeros(m, dtype=bool)
     if p.series is not None:
         for t in range(start, Y + 1):
@@ -135,46 +139,60 @@ def project_many(contract: Contract, stream: Stream, p: StreamParams, m: int
                    else mul_round_each(np.full(m, unit, dtype=np.int64), v))
             over = np.abs(col) > MAX_FEN
             overflow |= over
-            projected[:, t - 1] = np.where(over, 0, col)
+            projected[t - 1] = np.where(over, 0, col)
     elif start <= Y:
         assert p.first is not None
         L = Y - start + 1  # life years within the contract
         g = p.growth
         # 1 + g as (den + num) / den: one rounding when both are exact doubles
         x = ((g.num + g.den).astype(np.float64) / g.den if isinstance(g, ExactArray)
-             else np.full(m, float(1 + g)))
-        # (1 + g)^(k−1) by repeated multiplication, k = 1..L: column k−1 of the cumulative
-        # product, so each power carries at most 2(k−1) roundings
-        steps = np.empty((m, L))
-        steps[:, 0] = 1.0
-        steps[:, 1:] = x[:, None]
-        V = np.cumprod(steps, axis=1)
-        V *= np.asarray(_float(p.first) * unit, dtype=np.float64).reshape(-1, 1)
-        ramps = [k for k in range(min(len(p.ramp), L))]
-        for k in ramps:
-            V[:, k] *= _float(p.ramp[k])
+             else float(1 + g))
+        # (1 + g)^(k−1) by repeated multiplication, k = 1..L, a year at a time (one
+        # vectorised product per year, over every scenario), so each power carries at most
+        # 2(k−1) roundings
+        V = np.empty((L, m))
+        V[0] = 1.0
+        for k in range(1, L):
+            np.multiply(V[k - 1], x, out=V[k])
+        V *= _float(p.first) * unit
+        for k in range(min(len(p.ramp), L)):
+            V[k] *= _float(p.ramp[k])
         a = np.abs(V)
-        whole = np.floor(a)
-        frac = a - whole
-        huge = a >= 2.0**50  # far past MAX_FEN (1e14 < 2^47): invalid whatever the rounding
-        bound = a * ((4 * np.arange(1, L + 1) + 32) * U)
-        unsure = (np.abs(frac - 0.5) <= bound) & ~huge
-        mag = np.where(huge, 0, whole + (frac > 0.5)).astype(np.int64)
-        col = np.where(V < 0, -mag, mag)
-        rows, ks = np.nonzero(unsure)
-        if len(rows):  # exactly, on Python integers: first · unit · (1 + g)^(k−1) · ramp
-            col[rows, ks] = _exact_projection(p, unit, rows, ks)
-        over = huge | (np.abs(col) > MAX_FEN)
-        overflow |= over.any(axis=1)
-        projected[:, start - 1:] = np.where(over, 0, col)
+        # Past 2^50 fen (far beyond MAX_FEN, 10^14 < 2^47) the amount is invalid whatever its
+        # rounding: clip, so that what follows stays exact and fits int64.
+        clipped = None
+        if a.max() >= 2.0**50:
+            clipped = a >= 2.0**50
+            a[clipped] = 2.0**50
+        whole = np.floor(a + 0.5)  # exact below 2^50; a tie (frac = 0.5) is redone below
+        # a − whole ∈ [−½, ½]: the rounding is decided unless |a − whole| is within the error
+        # bound of ½
+        dist = a - whole
+        np.abs(dist, out=dist)
+        bound = a
+        bound *= ((4 * np.arange(1, L + 1) + 32) * U).reshape(-1, 1)
+        unsure = dist >= 0.5 - bound
+        if clipped is not None:
+            unsure &= ~clipped  # over the limit anyway (below)
+        mag = whole.astype(np.int64)
+        col = np.negative(mag, where=V < 0, out=mag) if (V < 0).any() else mag
+        idx = np.flatnonzero(unsure)
+        if len(idx):  # exactly, on Python integers: first · unit · (1 + g)^(k−1) · ramp
+            ks, rows = np.divmod(idx, m)
+            col[ks, rows] = _exact_projection(p, unit, rows, ks)
+        over = np.abs(col) > MAX_FEN
+        if over.any():
+            overflow |= over.any(axis=0)
+            col[over] = 0
+        projected[start - 1:] = col
     ret = p.retention
     if isinstance(ret, Fraction) and ret == 1:
         shareable = projected.copy()
     elif isinstance(ret, Fraction):
         shareable = mul_round_each(projected, ret)
-    else:  # one retention per scenario: a column, broadcast over the years
-        shareable = mul_round_each(projected, ExactArray(ret.num.reshape(-1, 1), ret.den))
-    return projected, shareable, overflow
+    else:  # one retention per scenario, broadcast over the years
+        shareable = mul_round_each(projected, ExactArray(ret.num.reshape(1, -1), ret.den))
+    return projected.T, shareable.T, overflow
 
 
 def _exact_projection(p: StreamParams, unit: int, rows: np.ndarray, ks: np.ndarray

@@ -36,10 +36,12 @@ from schemas.errors import InvalidContract
 from schemas.numbers import MAX_YUAN
 
 from .exact import ExactArray, StreamParams, npv_many, project_many
+from .memory import keep_freed_arrays
 from .paths import PathError, ProjectionParam, resolve, set_value
 from .plan import Plan
 
 CHUNK = 16_384
+LARGE_RANGE = 4_096  # from this many scenarios on, tune the allocator (see .memory)
 #: Values that every rule accepts, for a projection field the base contract leaves out.
 NEUTRAL = {"growth": 0, "first": 0, "local_retention": 1}
 FLAGS = ("cap_reached", "guarantee_called", "pool_exhausted", "exit_triggered")
@@ -197,6 +199,8 @@ def _same_frame(plan: Plan, contract: Contract) -> str | None:
 def evaluate_range(plan: Plan, a: int, b: int, keep_years: bool = False) -> Results:
     """Outcomes of scenarios a … b−1 (within one grid point when the plan has draws)."""
     m = b - a
+    if m >= LARGE_RANGE:
+        keep_freed_arrays()
     out = Results.empty(plan, plan.calendar, a, m, keep_years)
     idx = np.arange(a, b, dtype=np.int64)
     g, j = idx // plan.n, idx % plan.n
@@ -295,7 +299,9 @@ def _evaluate_group(plan: Plan, contract: Contract, out: Results, pos: np.ndarra
     sel = pos[ok]
     if len(sel) == 0:
         return
-    arrays = {sid: np.ascontiguousarray(arr[ok]) for sid, arr in shareable.items()}
+    # year-major (Fortran order): the engine reads one year of every scenario at a time
+    arrays = {sid: np.asfortranarray(arr if ok.all() else arr[ok])
+              for sid, arr in shareable.items()}
     _summarise_into(out, sel, contract, arrays, keep_years)
 
 
@@ -393,9 +399,7 @@ def _summarise_into(out: Results, sel: np.ndarray, contract: Contract,
             flags[ev.kind] |= ev.mask
         elif ev.kind in ("guarantee_backstopped", "guarantee_unpaid"):
             flags["guarantee_called"] |= ev.mask
-    pool_out = run.ledger.by_kind.get("pool_out")
-    if pool_out is not None:
-        flags["guarantee_called"] |= pool_out.any(axis=(0, 2))
+    flags["guarantee_called"] |= run.ledger.happened("pool_out")
     for f in FLAGS:
         out.flags[f][sel] = flags[f]
     out.last[sel] = run.last
