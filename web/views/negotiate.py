@@ -313,8 +313,7 @@ def _new_form(names: Iterable[str], defaults: dict[str, str]) -> Form:
 
 # ---- pages -------------------------------------------------------------------------------
 
-@bp.get("")
-@bp.get("/")
+@bp.get("", strict_slashes=False)
 def index():
     return render_template("negotiate.html")
 
@@ -504,18 +503,23 @@ def sensitivity():
             if not path:
                 form.error(f"s{r}_path", _("Enter the path of the parameter."))
                 continue
+            fine = True
             if (err := _path_error(doc, path)) is not None:
                 form.error(f"s{r}_path", err, 400)
-                continue
-            if path in where:
+                fine = False
+            elif path in where:
                 form.error(f"s{r}_path", _("This parameter is already in row %(row)s.",
                                            row=where[path] + 1))
-                continue
+                fine = False
             for key, text in (("low", lo), ("high", hi)):
                 if not text:
                     form.error(f"s{r}_{key}", _("Enter a value."))
+                    fine = False
                 elif (err := _number_error(text)) is not None:
                     form.error(f"s{r}_{key}", err)
+                    fine = False
+            if not fine:
+                continue
             where[path] = r
             params.append((path, lo, hi))
             if b := form.get(f"s{r}_balance"):
