@@ -8,6 +8,7 @@ of the exact figures, which the tables beside them give to the fen.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 from xml.sax.saxutils import escape
@@ -30,7 +31,7 @@ def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     if hi <= lo:
         hi = lo + 1
     raw = (hi - lo) / n
-    mag = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1
+    mag = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 10 ** math.floor(math.log10(raw))
     step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=raw)
     start = (lo // step) * step
     out, v = [], start

@@ -323,3 +323,38 @@ def test_ten_megabyte_upload_through_waitress_gets_the_apps_message(live_server)
     text = r.read().decode()
     assert r.status == 413
     assert "The upload is 10.0 MB; the limit is 8 MB" in text
+
+
+def test_g_sweep_page_draws_the_chart_and_the_table(page, live_server):
+    """A negotiator sweeps Suzhou's share of the first five years on the Suzhou–Suqian
+    example: the NPV-by-value chart and the table appear, each NPV that of the contract with
+    that share run alone."""
+    from sharing.api import parse_contract, run_contract
+    from web.contracts import document_from_upload
+
+    path = "clauses.increment_split.schedule[0].shares.suzhou"
+    page.goto(live_server.url + "/")
+    page.click("#open-negotiation")
+    page.click('#negotiate-tools a[href="/negotiate/sweep"]')
+    page.select_option("#f-source", "example:incremental-step-split")
+    page.fill("#f-path1", path)
+    page.fill("#f-values1", "0.2, 0.3, 0.4")
+    page.click("#run-sweep")
+    page.wait_for_selector("#sweep-table")
+    assert page.inner_text("h1") == "参数扫描：净现值随参数取值的变化"
+    assert page.is_visible("figure.chart-npv-by-value svg")
+    assert page.locator("figure.chart-npv-by-value svg polyline, "
+                        "figure.chart-npv-by-value svg path").count() >= 2
+    assert page.input_value("#f-path1") == path  # what was typed stays
+    doc = document_from_upload((ROOT / "examples" / "incremental-step-split.yaml").read_bytes(),
+                               "x.yaml")
+    for k, share in enumerate(("0.2", "0.3", "0.4")):
+        doc["clauses"][0]["schedule"][0]["shares"] = {
+            "suzhou": share, "suqian": str(1 - Decimal(share))}
+        alone = run_contract(parse_contract(doc))
+        for pid in ("suzhou", "suqian"):
+            npv = Decimal(alone["parties"][pid]["npv"])
+            got = page.inner_text(f'#sweep-table tr[data-scenario="{k}"] '
+                                  f'td[data-party="{pid}"][data-kind="npv"]')
+            assert got == f"{npv:,.2f}"
+    screenshot(page, "negotiate-sweep.png")

@@ -143,6 +143,8 @@ def test_sweep_points_equal_the_contract_run_alone(client):
     assert "2 of 3 grid points valid" in html
     svg = re.search(r'<figure class="chart-npv-by-value">.*?</figure>', html, re.S).group(0)
     assert "<svg" in svg and "NPV by parameter value" in svg and "suzhou" in svg
+    ticks = re.findall(r'text-anchor="middle">([0-9.]+)</text>', svg)  # the value axis
+    assert ticks == ["0", "0.5", "1", "1.5"], ticks  # 0.2 … 1.5 (1.5 invalid, no point)
 
 
 def test_sweep_of_two_parameters_with_a_range_draws_one_chart_per_second_value(client):
