@@ -681,8 +681,9 @@ def compare():
     if request.method == "GET":
         form.read(request.args)
         picked = request.args.getlist("c")[:COMPARE_SLOTS]
-        if not picked and not any(form.values.values()):
-            picked = [f"example:{e.slug}" for e in contracts.examples()[:2]]
+        if not picked and not any(form.values.values()):  # the two latest saved, or none
+            saved = storage.list_scenarios(storage.db())[:2]
+            picked = [f"scenario:{sc.id}" for sc in saved] if len(saved) == 2 else []
         for k, v in enumerate(picked):
             form.values[f"c{k}"] = v[:SHORT_LIMIT]
         return _render("negotiate_compare.html", form, None, out=None,
