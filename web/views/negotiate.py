@@ -392,7 +392,7 @@ def sweep():
         try:
             out = api.sweep(scenario, doc, max_scenarios=_limit("NEGOTIATE_MAX_GRID", MAX_GRID))
         except InvalidContract as e:
-            form.issues(e.issues, _sweep_place(rows) if rows else lambda p: None)
+            form.issues(e.issues, _sweep_place(rows))
         except ValueError as e:
             form.problem("", str(e), 400)
     if out is not None:
