@@ -187,10 +187,10 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
 
         # 8. In year L: settlement, then pool residuals.
         is_last = last == t
-        if ex is not None and is_last.any():
+        if ex is not None and np.count_nonzero(is_last):
             ex.settle(t, is_last, ledger)
         for pool in pools.values():
-            if is_last.any():
+            if np.count_nonzero(is_last):
                 pool.residual(t, is_last, ledger)
             pool.close_year()
             if np.any(pool.inflow != pool.outflow + pool.balance):
@@ -219,7 +219,7 @@ def _counterfactual(contract: Contract, shareable: dict[str, np.ndarray],
 def _handover(contract: Contract, ex: ExitClause, t: int, after: np.ndarray,
               shareable: dict[str, np.ndarray], sign: dict[str, int], ledger: Ledger) -> None:
     """Step 2: after L, every stream's shareable amount goes whole to the successor (§3.6)."""
-    if not after.any():
+    if not np.count_nonzero(after):
         return
     y = t - 1
     for s in contract.streams:

@@ -90,7 +90,7 @@ class Ledger:
     def post(self, year: int, clause: str | None, stream: str | None, party: str | None,
              kind: str, amount: np.ndarray, why: Why) -> None:
         """Book one entry; all-zero amounts are not listed (they change nothing)."""
-        if not amount.any():
+        if not np.count_nonzero(amount):
             return
         amount = amount.copy()
         if kind in STREAM_KINDS:
@@ -154,13 +154,13 @@ class Ledger:
 
     def post_indicator(self, year: int, clause: str | None, stream: str | None, party: str,
                        kind: str, amount: np.ndarray, why: Why, mode: str | None) -> None:
-        if not amount.any():
+        if not np.count_nonzero(amount):
             return
         self.indicator_entries.append(
             Entry(year, clause, stream, party, kind, amount.copy(), why, mode))
 
     def event(self, year: int, clause: str, kind: str, mask: np.ndarray, detail: Why) -> None:
-        if mask.any():
+        if np.count_nonzero(mask):
             self.events.append(Event(year, clause, kind, mask.copy(), detail))
 
     def receipts_of(self, clause: str, party: str, year: int) -> np.ndarray:
@@ -181,7 +181,7 @@ class Ledger:
         """Every identity of §1 for one year; raise ConservationError naming both sides."""
         for clause in self.year_clause_out.keys() - clause_in.keys():
             out = self.year_clause_out[clause]
-            if out.any():
+            if np.count_nonzero(out):
                 raise ConservationError(f"{calendar}: clause {clause} handed out "
                                         f"{int(out[np.argmax(out != 0)])} fen it never took in")
         if np.any(self.year_stream_out != stream_in):
@@ -192,7 +192,7 @@ class Ledger:
         for clause, took in clause_in.items():
             out = self.year_clause_out.get(clause)
             if out is None:
-                if not took.any():
+                if not np.count_nonzero(took):
                     continue
                 out = self.zero()
             if np.any(out != took):
@@ -201,7 +201,7 @@ class Ledger:
                     f"{calendar}: clause {clause} took in {int(took[s])} fen and handed out "
                     f"{int(out[s])} fen, scenario {s}")
         for kind, total in self.year_transfers.items():
-            if total.any():
+            if np.count_nonzero(total):
                 s = int(np.argmax(total != 0))
                 raise ConservationError(f"{calendar}: {kind} transfers sum to {int(total[s])} "
                                         f"fen, not 0, scenario {s}")

@@ -139,7 +139,7 @@ def allocate(amount: np.ndarray, shares: Shares | Sequence[Fraction]) -> np.ndar
     parts = prod // shares.den
     rems = prod - parts * shares.den
     left = mag - parts.sum(axis=0)  # fen still to hand out: 0 <= left < P
-    if left.any():
+    if np.count_nonzero(left):
         # Each party's place when remainders are ranked high to low, ties to the party listed
         # first: the parties before it with a remainder at least as large, plus those after
         # it with a strictly larger one. P² comparisons, cheaper than sorting for few parties.
@@ -157,6 +157,6 @@ def allocate(amount: np.ndarray, shares: Shares | Sequence[Fraction]) -> np.ndar
         parts = parts + (rank < left)
     parts = to_int64(parts)
     negative = amount < 0
-    return np.where(negative, -parts, parts) if negative.any() else parts
+    return np.where(negative, -parts, parts) if np.count_nonzero(negative) else parts
 
 

@@ -36,8 +36,12 @@ def _ratio(x) -> str:
     return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
 
 
-def to_json(run: Run, s: int = 0) -> dict[str, Any]:
-    """Scenario s of a run as the §4 document (a plain dict, ready for json.dumps)."""
+def to_json(run: Run, s: int = 0, *, explain: bool = True) -> dict[str, Any]:
+    """Scenario s of a run as the §4 document (a plain dict, ready for json.dumps).
+
+    ``explain=False`` leaves every ``why`` empty (entries ``""``, streams ``None``): for a
+    program that reads only the amounts (the static check), where rendering thousands of
+    texts would be most of the work. Such a document is not the §4 result; never show it."""
     c = run.contract
     led = run.ledger
     L = int(run.last[s])
@@ -77,7 +81,7 @@ def to_json(run: Run, s: int = 0) -> dict[str, Any]:
             return None
         out = {"year": c.calendar(e.year + 1), "clause": e.clause, "stream": e.stream,
                "party": e.party, "kind": e.kind, "amount": format_yuan(amount),
-               "why": e.why(s)}
+               "why": e.why(s) if explain else ""}
         if with_mode:
             out["mode"] = e.mode
         return out
@@ -96,7 +100,7 @@ def to_json(run: Run, s: int = 0) -> dict[str, Any]:
         streams[st.id] = {
             "kind": st.kind,
             "shareable_by_year": [format_yuan(v) for v in values],
-            "why": [proj.why(t) for t in range(1, c.years + 1)] if same else None,
+            "why": [proj.why(t) for t in range(1, c.years + 1)] if same and explain else None,
         }
     clauses: dict[str, Any] = {}
     for cid, eq in run.equity.items():

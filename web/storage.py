@@ -8,6 +8,7 @@ or none of it, and nothing saved before it is touched.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -268,8 +269,10 @@ class StoredRun:
 def store_run(engine: Engine, sha: str, document: dict[str, Any], result: dict[str, Any],
               version: str) -> None:
     """Keep a run (once per contract and engine version; a newer engine replaces it)."""
+    # A result holds only strings, integers and null: the standard library's C encoder
+    # writes it exactly as jsonexact would, in a fraction of the time.
     values = dict(document=dumps(document),
-                  result=dumps(result),
+                  result=json.dumps(result, ensure_ascii=False, separators=(",", ":")),
                   result_sha256=result["result_sha256"], engine_version=version)
     with engine.begin() as conn:
         row = conn.execute(select(runs.c.engine_version).where(

@@ -30,10 +30,10 @@ def run_audit(contract: Any, feature_texts: Any, **kwargs: Any) -> Any:
     return _run(contract, feature_texts, **kwargs)
 
 
-def check_contract(contract: Any) -> list[Any]:
+def check_contract(contract: Any, result: Any = None) -> list[Any]:
     from .check import check_contract as _check
 
-    return _check(contract)
+    return _check(contract, result)
 
 
 def verify_result(result_doc: Any, contract: Any) -> Any:

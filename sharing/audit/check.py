@@ -93,14 +93,14 @@ def _span(c: Any, years: list[int], zh: bool = False) -> str:
 
 
 class _Checker:
-    def __init__(self, contract: Any):
+    def __init__(self, contract: Any, result: dict[str, Any] | None = None):
         from schemas.claims import claims
 
         self.c = contract
         self.T = contract.term()
         self.claims = claims(contract)
         self.out: list[Warning] = []
-        self._result: dict[str, Any] | None = None
+        self._result: dict[str, Any] | None = result
         self._free: dict[str, Any] | None = None
         self._shareable: dict[str, Any] | None = None
 
@@ -110,9 +110,7 @@ class _Checker:
     @property
     def result(self) -> dict[str, Any]:
         if self._result is None:
-            from sharing.api import run_contract
-
-            self._result = run_contract(self.c)
+            self._result = _amounts(self.c)
         return self._result
 
     @property
@@ -125,7 +123,7 @@ class _Checker:
             else:
                 import json
 
-                from sharing.api import parse_contract, run_contract
+                from sharing.api import parse_contract
                 from sharing.result import canonical_json
 
                 doc = json.loads(canonical_json(self.c))
@@ -134,7 +132,7 @@ class _Checker:
                         cl.pop("triggers", None)
                         cl.pop("penalty", None)
                         cl.pop("notice_years", None)
-                self._free = run_contract(parse_contract(doc))
+                self._free = _amounts(parse_contract(doc))
         return self._free
 
     def shareable(self, sid: str) -> list[int]:
@@ -396,6 +394,18 @@ class _Checker:
                               f"{_y(got)}，不足 {_y(amount)}：触发条件 {j + 1} 永远不会触发")
 
 
-def check_contract(contract: Any) -> list[Warning]:
-    """Warnings (kind, path, message, message_zh) for a valid contract, in clause order."""
-    return _Checker(contract).run()
+def _amounts(contract: Any) -> dict[str, Any]:
+    """The result of a contract with its amounts and events but no ``why`` texts: the checks
+    read only amounts, and rendering the texts was most of a check's time."""
+    from sharing.api import evaluate_contract
+    from sharing.result import to_json
+
+    return to_json(evaluate_contract(contract), explain=False)
+
+
+def check_contract(contract: Any, result: dict[str, Any] | None = None) -> list[Warning]:
+    """Warnings (kind, path, message, message_zh) for a valid contract, in clause order.
+
+    ``result``: the contract's §4 result when the caller has it already (it is not computed
+    again)."""
+    return _Checker(contract, result).run()

@@ -71,7 +71,7 @@ class EquityClause:
             covered = np.zeros_like(P)
             before = self.deficit.copy()
         D = mul_round(pos - covered, payout)
-        if D.any():
+        if np.count_nonzero(D):
             parts = allocate(D, self.shares[y])
             for i, p in enumerate(self.parties):
                 ledger.post(y, self.id, None, p, "dividend", parts[i],
@@ -83,7 +83,7 @@ class EquityClause:
                             f"{_y(pos[s] - covered[s])}; × equity ratio "
                             f"{format_share(ratios[i])} → {_y(part[s])}")
         loss = np.minimum(P, 0)
-        if self.clause.losses == "cash_call" and loss.any():
+        if self.clause.losses == "cash_call" and np.count_nonzero(loss):
             shares_map = self.clause.loss_shares
             shares = ([shares_map.get(p, Fraction(0)) for p in self.parties] if shares_map
                       else ratios)

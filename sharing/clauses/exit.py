@@ -74,7 +74,7 @@ class ExitClause:
                 assert isinstance(tr, InYear)
                 fires = np.full(ledger.S, t == tr.year)
             now = fires & pending
-            if not now.any():
+            if not np.count_nonzero(now):
                 continue
             exit_year = tr.year if isinstance(tr, InYear) else min(t + self.clause.notice_years,
                                                                    self.term)
@@ -132,11 +132,11 @@ class ExitClause:
         y = t - 1
         fired = last & self.fired
         term_end = last & ~self.fired
-        if ex.penalty is not None and fired.any() and ex.price is None:
+        if ex.penalty is not None and np.count_nonzero(fired) and ex.price is None:
             self._penalty(t, fired, np.zeros(ledger.S, dtype=np.int64), ledger)
         for mask, price_def, what in ((fired, ex.price, "exit"),
                                       (term_end, ex.price_at_term_end, "term end")):
-            if price_def is None or not mask.any():
+            if price_def is None or not np.count_nonzero(mask):
                 continue
             if what == "term end" and isinstance(price_def, NpvPrice):
                 continue  # npv is 0 at the term's end
@@ -169,7 +169,7 @@ class ExitClause:
             if tr.at_fault is None:
                 continue
             mask = fired & (self.winner == i)
-            if not mask.any():
+            if not np.count_nonzero(mask):
                 continue
             payer = tr.at_fault
             payee = (self.buyer if payer == ex.exiting else ex.exiting)

@@ -202,7 +202,7 @@ class SplitClause:
             parts = allocate(rest, u.shares)
             basis = self._basis_text(u)
             for i, p in enumerate(self.parties):
-                if u.shares[i] == 0 and not parts[i].any():
+                if u.shares[i] == 0 and not np.count_nonzero(parts[i]):
                     continue
                 cut = None
                 if p == self.cap_party:

@@ -163,7 +163,8 @@ def _is_sha(s: str) -> bool:
     return len(s) == 64 and all(c in "0123456789abcdef" for c in s)
 
 
-def static_check(sha: str, doc: dict | None) -> list[dict[str, str]] | None:
+def static_check(sha: str, doc: dict | None, result: dict | None = None
+                 ) -> list[dict[str, str]] | None:
     """The static check's warnings (``sharing.audit.check_contract``) of a contract, each with
     its kind, field path and message in the page's language; None when it could not run."""
     if doc is None:
@@ -176,7 +177,8 @@ def static_check(sha: str, doc: dict | None) -> list[dict[str, str]] | None:
     found = cache.get(sha)
     if found is None:
         try:
-            found = [w.as_dict() for w in check_contract(contracts.validate_document(doc))]
+            found = [w.as_dict() for w in check_contract(contracts.validate_document(doc),
+                                                         result)]
         except Exception:  # a results page is still worth showing without the panel
             current_app.logger.exception("static check failed for %s", sha)
             return None
@@ -201,7 +203,7 @@ def results_context(sha: str, result: dict, unit: str, doc: dict | None = None) 
     from ..i18n import kind_label, local_name
 
     return dict(sha=sha, result=result, chart=chart, kinds=kinds_in(result),
-                checks=static_check(sha, doc),
+                checks=static_check(sha, doc, result),
                 year_totals=year_totals(result), unit=unit,
                 kind_labels={k: kind_label(k) for k in ENTRY_KINDS},
                 party_names={pid: local_name(p["name"]) or pid
