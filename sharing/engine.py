@@ -40,9 +40,9 @@ from .clauses.exit import ExitClause
 from .clauses.indicator_split import IndicatorClause
 from .clauses.risk_pool import PoolClause
 from .clauses.split import SplitClause
+from .derived import derived
 from .ledger import ConservationError, Ledger
 from .money import format_yuan
-from .stakes import contribution_fen
 
 
 def _y(v) -> str:
@@ -88,9 +88,8 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
     equity = {c.id: EquityClause(contract, c, S) for c in contract.clauses
               if isinstance(c, Equity)}
     ratios = {cid: e.ratios for cid, e in equity.items()}
-    contributions = [(k.party, k.year, contribution_fen(contract, k.value, k.area_mu,
-                                                        k.price_per_mu))
-                     for e in equity.values() for k in e.clause.contributions]
+    contributions = [(k.party, k.year, value) for e in equity.values()
+                     for k, value in zip(e.clause.contributions, e.values, strict=True)]
     by_party: dict[str, list[int]] = {}
     for party, year, value in contributions:
         by_party.setdefault(party, [0] * Y)[year - 1] += value
@@ -110,7 +109,8 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
         # The npv price looks at the run with no trigger (L = T there), §3.6; it is computed
         # only if a trigger fires.
         ex.counterfactual_source = lambda: _counterfactual(contract, shareable, ex_def.exiting)
-    claimed = {key for key, found in claims(contract).items() if found}
+    claimed = derived(contract, "claimed",
+                      lambda: {key for key, found in claims(contract).items() if found})
     money_streams = [s.id for s in contract.streams if s.kind != "indicator"]
     indicator_streams = [s.id for s in contract.streams if s.kind == "indicator"]
     last = ex.last if ex is not None else np.full(S, Y, dtype=np.int64)

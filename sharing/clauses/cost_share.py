@@ -14,8 +14,9 @@ import numpy as np
 from schemas.claims import segment_at
 from schemas.contract import Contract, CostShare, FromEquity
 
+from ..derived import derived
 from ..ledger import Ledger
-from ..money import allocate, format_exact_yuan, format_share, format_yuan
+from ..money import Shares, allocate, format_exact_yuan, format_share, format_yuan
 
 
 def _y(v) -> str:
@@ -29,13 +30,17 @@ class CostShareClause:
         self.id = clause.id
         self.parties = [p.id for p in contract.parties]
         self.equity_ratios = equity_ratios
+        #: each contract year's shares by party order and label; None in years no segment
+        #: covers (derived from the contract alone, once per contract)
+        self.by_year: list[tuple[Shares | None, str] | None] = derived(
+            contract, f"cost_share:{self.id}", lambda: [self._segment(t) for t in
+                                                        range(1, contract.years + 1)])
 
-    def claims(self, t: int) -> bool:
-        return segment_at(self.clause.schedule, t) is not None
-
-    def allocate_costs(self, t: int, cost: np.ndarray, ledger: Ledger) -> None:
-        """Allocate the year's added-up cost C among the parties as −part each."""
-        seg = self.clause.schedule[segment_at(self.clause.schedule, t)]
+    def _segment(self, t: int) -> tuple[Shares | None, str] | None:
+        i = segment_at(self.clause.schedule, t)
+        if i is None:
+            return None
+        seg = self.clause.schedule[i]
         a, z = seg.years
         label = f"years {a}-{z}" if a != z else f"year {a}"
         if isinstance(seg.shares, FromEquity):
@@ -43,10 +48,20 @@ class CostShareClause:
             label += f", equity ratios of {seg.shares.from_equity}"
         else:
             shares = [seg.shares.get(p, Fraction(0)) for p in self.parties]
+        return (Shares(shares) if shares is not None else None), label
+
+    def claims(self, t: int) -> bool:
+        return self.by_year[t - 1] is not None
+
+    def allocate_costs(self, t: int, cost: np.ndarray, ledger: Ledger) -> None:
+        """Allocate the year's added-up cost C among the parties as −part each."""
+        segment = self.by_year[t - 1]
+        assert segment is not None, "called only in a year the clause claims"
+        shares, label = segment
         parts = allocate(cost, shares)
         names = " + ".join(self.clause.streams)
         for i, p in enumerate(self.parties):
-            if shares[i] == 0:
+            if not shares.nums[i]:  # a zero share
                 continue
             ledger.post(t - 1, self.id, self.clause.streams[0] if len(self.clause.streams) == 1
                         else None, p, "cost", -parts[i],

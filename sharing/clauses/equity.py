@@ -12,8 +12,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from schemas.contract import Contract, Equity
+from schemas.contract import Contract, Contribution, Equity
 
+from ..derived import derived
 from ..ledger import Ledger
 from ..money import Shares, allocate, format_share, format_yuan, mul_round
 from ..stakes import contribution_fen, equity_ratios
@@ -31,12 +32,13 @@ class EquityClause:
         self.clause = clause
         self.id = clause.id
         self.parties = [p.id for p in contract.parties]
-        self.ratios = equity_ratios(contract, clause)
-        self.shares = [Shares(r) if r is not None else None for r in self.ratios]
+        static = derived(contract, f"equity:{clause.id}", lambda: _Static(contract, clause))
+        self.ratios = static.ratios
+        self.shares = static.shares
+        self.values = static.values
+        self._static = static
         self.deficit = np.zeros(scenarios, dtype=np.int64)
         self.deficits: list[np.ndarray] = []
-        self.values = [contribution_fen(contract, k.value, k.area_mu, k.price_per_mu)
-                       for k in clause.contributions]
 
     def ratio_text(self, t: int) -> str:
         r = self.ratios[t - 1]
@@ -45,11 +47,7 @@ class EquityClause:
 
     def contribute(self, t: int, active: np.ndarray, ledger: Ledger) -> None:
         """Book this year's contributions as the parties' cash flows (−value)."""
-        for k, value in zip(self.clause.contributions, self.values, strict=True):
-            if k.year != t:
-                continue
-            how = (f"{format_share(k.area_mu)} mu × {_y(k.price_per_mu * self.c.unit_fen)} per mu"
-                   f" = {_y(value)}" if k.area_mu is not None else _y(value))
+        for k, value, how in self._static.made_in[t - 1]:
             ledger.post(t - 1, self.id, None, k.party, "contribution",
                         -value * active.astype(np.int64),
                         lambda s, how=how, k=k: f"{k.kind} contribution {how} to {self.id} "
@@ -84,10 +82,9 @@ class EquityClause:
                             f"{format_share(ratios[i])} → {_y(part[s])}")
         loss = np.minimum(P, 0)
         if self.clause.losses == "cash_call" and np.count_nonzero(loss):
-            shares_map = self.clause.loss_shares
-            shares = ([shares_map.get(p, Fraction(0)) for p in self.parties] if shares_map
-                      else ratios)
-            what = "loss_shares" if shares_map else "equity ratio"
+            fixed = self._static.loss_shares
+            shares = fixed if fixed is not None else self.shares[y]
+            what = "loss_shares" if fixed is not None else "equity ratio"
             parts = allocate(loss, shares)
             for i, p in enumerate(self.parties):
                 ledger.post(y, self.id, None, p, "loss", parts[i],
@@ -104,3 +101,25 @@ class EquityClause:
                                (f" ({_y(covered[s])} of it making good the deficit)"
                                 if covered[s] else "")))
         self.deficits.append(self.deficit.copy())
+
+
+class _Static:
+    """What an equity clause derives from the contract alone, once per contract (§3.3)."""
+
+    def __init__(self, contract: Contract, clause: Equity):
+        parties = [p.id for p in contract.parties]
+        self.ratios = equity_ratios(contract, clause)
+        self.shares = [Shares(r) if r is not None else None for r in self.ratios]
+        self.values = [contribution_fen(contract, k.value, k.area_mu, k.price_per_mu)
+                       for k in clause.contributions]
+        # each year's contributions with the words for their value, by contract year
+        self.made_in: list[list[tuple[Contribution, int, str]]] = [[] for _ in
+                                                                   range(contract.years)]
+        for k, value in zip(clause.contributions, self.values, strict=True):
+            if 1 <= k.year <= contract.years:
+                how = (f"{format_share(k.area_mu)} mu × {_y(k.price_per_mu * contract.unit_fen)}"
+                       f" per mu = {_y(value)}" if k.area_mu is not None else _y(value))
+                self.made_in[k.year - 1].append((k, value, how))
+        shares_map = clause.loss_shares
+        self.loss_shares = (Shares([shares_map.get(p, Fraction(0)) for p in parties])
+                            if shares_map else None)

@@ -13,6 +13,7 @@ import numpy as np
 from schemas.claims import segment_at
 from schemas.contract import Contract, IndicatorSplit
 
+from ..derived import derived
 from ..ledger import Ledger
 from ..money import Shares, allocate, format_share, format_yuan
 
@@ -26,14 +27,23 @@ class IndicatorClause:
         self.clause = clause
         self.id = clause.id
         self.parties = [p.id for p in contract.parties]
-        self.shares = [Shares([seg.shares.get(p, Fraction(0)) for p in self.parties])
-                       for seg in clause.schedule]
+        self.shares, self.segments = derived(contract, f"indicator_split:{self.id}",
+                                             lambda: self._static(contract))
+
+    def _static(self, contract: Contract) -> tuple[list[Shares], list[int | None]]:
+        """Each segment's shares by party order, and the segment of each contract year
+        (None where none covers it): from the contract alone, once per contract."""
+        shares = [Shares([seg.shares.get(p, Fraction(0)) for p in self.parties])
+                  for seg in self.clause.schedule]
+        return shares, [segment_at(self.clause.schedule, t) for t in range(1, contract.years + 1)]
 
     def claims(self, t: int) -> bool:
-        return segment_at(self.clause.schedule, t) is not None
+        return self.segments[t - 1] is not None
 
     def book(self, t: int, amount: np.ndarray, ledger: Ledger) -> None:
-        seg = self.clause.schedule[segment_at(self.clause.schedule, t)]
+        si = self.segments[t - 1]
+        assert si is not None, "called only in a year the clause claims"
+        seg = self.clause.schedule[si]
         a, z = seg.years
         label = f"years {a}-{z}" if a != z else f"year {a}"
         stream = self.clause.streams[0] if len(self.clause.streams) == 1 else None
@@ -45,7 +55,7 @@ class IndicatorClause:
                                           lambda s: f"{_y(amount[s])} counted in full for each "
                                           f"party named ({label}, full_each)", mode)
             return
-        shares = self.shares[segment_at(self.clause.schedule, t)]
+        shares = self.shares[si]
         parts = allocate(amount, shares)
         for i, p in enumerate(self.parties):
             ledger.post_indicator(t - 1, self.id, stream, p, "share", parts[i],

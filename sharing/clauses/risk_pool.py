@@ -14,8 +14,9 @@ import numpy as np
 
 from schemas.contract import Contract, FloorOfContributions, RiskPool
 
+from ..derived import derived
 from ..ledger import Ledger
-from ..money import allocate, format_share, format_yuan, mul_round, round_half_up
+from ..money import Shares, allocate, format_share, format_yuan, mul_round, round_half_up
 from .split import Unit
 
 
@@ -38,6 +39,17 @@ class PoolClause:
         self.outflow = np.zeros(scenarios, dtype=np.int64)
         # contributions made to all equity clauses, stated value, by party and year (§3.4)
         self.contributed = contributions_by_party
+        self.floors, self.residual_shares = derived(contract, f"risk_pool:{self.id}",
+                                                    self._static)
+
+    def _static(self) -> tuple[list[list[tuple[int, str] | None]], Shares]:
+        """Each guarantee's floor and its words by contract year (None in years it does not
+        apply), and the residual shares by party order: from the contract alone (§3.4)."""
+        floors = [[self.floor(g, t) if g.years is None or g.years[0] <= t <= g.years[1]
+                   else None for t in range(1, self.c.years + 1)]
+                  for g in self.clause.guarantees]
+        shares_map = self.clause.residual_shares or {self.c.receiving: Fraction(1)}
+        return floors, Shares([shares_map.get(p, Fraction(0)) for p in self.parties])
 
     # ---- step 3: funding -------------------------------------------------------------------
     def fund(self, t: int, clause_id: str, rate: Fraction, units: list[Unit],
@@ -81,9 +93,10 @@ class PoolClause:
         y = t - 1
         exhausted = np.zeros(ledger.S, dtype=bool)
         for gi, g in enumerate(self.clause.guarantees):
-            if g.years is not None and not g.years[0] <= t <= g.years[1]:
+            applies = self.floors[gi][y]
+            if applies is None:
                 continue
-            floor, floor_text = self.floor(g, t)
+            floor, floor_text = applies
             receipts = sum((ledger.receipts_of(cid, g.party, y) for cid in g.counts),
                            ledger.zero())
             shortfall = np.maximum(floor - receipts, 0) * active
@@ -121,8 +134,7 @@ class PoolClause:
     # ---- step 8: residual ------------------------------------------------------------------
     def residual(self, t: int, last: np.ndarray, ledger: Ledger) -> None:
         """In year L, hand the balance out by residual_shares (default: the receiving party)."""
-        shares_map = self.clause.residual_shares or {self.c.receiving: Fraction(1)}
-        shares = [shares_map.get(p, Fraction(0)) for p in self.parties]
+        shares = self.residual_shares
         amount = self.balance * last
         parts = allocate(amount, shares)
         for i, p in enumerate(self.parties):

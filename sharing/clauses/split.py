@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
 from schemas.claims import buffer_streams, segment_at
 from schemas.contract import Buffer, Contract, FromEquity, TaxSplit
 
+from ..derived import derived
 from ..ledger import Ledger
 from ..money import INT64_SAFE, Shares, allocate, format_exact_yuan, format_share, format_yuan
 from ..streams import baseline_fen, life_start
@@ -69,8 +71,22 @@ class SplitClause:
         self.cap_party = cap.party if cap is not None else None
         self.per_year_cap = (int(cap.per_year * contract.unit_fen)
                              if cap is not None and cap.per_year is not None else None)
-        self.cum_cap: dict[str, int] = {}
         keys = self.streams if self.per_stream else [self.id]
+        self.cap_got = {key: np.zeros(scenarios, dtype=np.int64) for key in keys}
+        self.cap_done = {key: np.zeros(scenarios, dtype=bool) for key in keys}
+        static = derived(contract, f"split:{self.id}", lambda: self._static(keys))
+        self.cum_cap: dict[str, int] = static["cum_cap"]
+        self.life_start: dict[str, int] = static["life_start"]
+        self._excess_shares: dict[tuple[int, int], tuple[Shares, str]] = static["excess"]
+        self._claims: list[list[tuple[list[str], int, Shares, str]]] = static["claims"]
+        self._baselines: list[int] | None = static["baselines"]
+
+    def _static(self, keys: list[str]) -> dict[str, Any]:
+        """What this clause derives from the contract alone, once per contract: cumulative
+        caps, life starts, each year's claims with their shares, baselines (§3.1, §3.2)."""
+        contract, clause = self.c, self.clause
+        cap = clause.cap
+        cum_cap: dict[str, int] = {}
         if cap is not None and cap.cumulative is not None:
             for key in keys:
                 if cap.cumulative == "pre_relocation_total":
@@ -78,17 +94,21 @@ class SplitClause:
                     total = sum((v for sid in ids
                                  for v in contract.stream(sid).pre_relocation_tax or []),
                                 Fraction(0))
-                    self.cum_cap[key] = int(total * contract.unit_fen)
+                    cum_cap[key] = int(total * contract.unit_fen)
                 else:
-                    self.cum_cap[key] = int(cap.cumulative * contract.unit_fen)
-        self.cap_got = {key: np.zeros(scenarios, dtype=np.int64) for key in keys}
-        self.cap_done = {key: np.zeros(scenarios, dtype=bool) for key in keys}
-        self.life_start = {sid: life_start(contract, contract.stream(sid)) for sid in self.streams}
-        self._excess_shares: dict[tuple[int, int], tuple[Shares, str]] = {}
+                    cum_cap[key] = int(cap.cumulative * contract.unit_fen)
+        self.life_start = {sid: life_start(contract, contract.stream(sid))
+                           for sid in self.streams}
         self._shares_memo: dict[tuple[Fraction, ...], Shares] = {}
-        self._claims = [self._claims_in(t) for t in range(1, contract.years + 1)]
-        self._baselines = ([baseline_fen(bl.amount, bl.growth, contract.unit_fen, k)
-                            for k in range(1, contract.years + 1)] if bl is not None else None)
+        bl = clause.baseline
+        return {
+            "cum_cap": cum_cap,
+            "life_start": self.life_start,
+            "excess": {},
+            "claims": [self._claims_in(t) for t in range(1, contract.years + 1)],
+            "baselines": ([baseline_fen(bl.amount, bl.growth, contract.unit_fen, k)
+                           for k in range(1, contract.years + 1)] if bl is not None else None),
+        }
 
     # ---- the schedule --------------------------------------------------------------------
     def _segment(self, t: int, life_year: int) -> tuple[Shares, str] | None:
