@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -23,6 +24,9 @@ STREAM_KINDS = frozenset({"baseline", "share", "cap_excess", "unclaimed", "divid
 CLAUSE_OUT_KINDS = RECEIPT_KINDS | {"retained", "cost", "pool_in"}
 #: Transfers between parties: each sums to zero every year (§1).
 TRANSFER_KINDS = ("backstop", "buyout", "penalty")
+#: Up to this many amounts (entries × scenarios) the ledger's tables are added up by one
+#: gathered ``np.add.at`` rather than one add per entry (:meth:`Ledger._add_up`).
+GATHER_LIMIT = 1 << 16
 ENTRY_KINDS = ("baseline", "share", "cap_excess", "unclaimed", "contribution", "dividend",
                "retained", "loss", "cost", "pool_in", "pool_out", "backstop", "buyout",
                "penalty", "residual", "handover")
@@ -32,8 +36,10 @@ class ConservationError(RuntimeError):
     """An identity of §1 failed: an internal error, never a returned result."""
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """One ledger entry (§4); immutable. A named tuple: built once per posting, it costs a
+    third of a frozen dataclass, which matters at ~500 postings a run."""
+
     year: int  # index 0 = contract year 1
     clause: str | None
     stream: str | None
@@ -111,31 +117,41 @@ class Ledger:
             rec[self.index[party], :, year] += amount
 
     def finish(self) -> None:
-        """Add the entries up into each party's net and indicator tables.
+        """Add the entries up into each party's net and indicator tables."""
+        self._add_up(self.net, [e for e in self.entries if e.party is not None])
+        self._add_up(self.indicators, self.indicator_entries)
 
-        One in-place add per entry: cheaper than gathering all entries into one array, which
-        at large S costs a copy of every amount (profiled by benchmarks/scenarios.py).
+    def _add_up(self, table: np.ndarray, entries: list[Entry]) -> None:
+        """Add each entry's amount into ``table[party, :, year]``.
+
+        Few scenarios: all amounts gathered into one array and added with one ``np.add.at``
+        (numpy's per-call cost would dominate one add per entry). Many: one in-place add per
+        entry, cheaper than gathering, which at large S costs a copy of every amount
+        (profiled by benchmarks/scenarios.py). Integer sums: the same result either way.
         """
-        net, index = self.net, self.index
-        for e in self.entries:
-            if e.party is not None:
-                net[index[e.party], :, e.year] += e.amount
-        for e in self.indicator_entries:
-            self.indicators[index[e.party], :, e.year] += e.amount
+        index = self.index
+        if len(entries) * self.S <= GATHER_LIMIT:
+            if entries:
+                np.add.at(table.transpose(0, 2, 1),  # (P, Y, S): rows are (party, year)
+                          (np.array([index[e.party] for e in entries], dtype=np.intp),
+                           np.array([e.year for e in entries], dtype=np.intp)),
+                          np.stack([e.amount for e in entries]))
+            return
+        for e in entries:
+            table[index[e.party], :, e.year] += e.amount
 
     @property
     def by_kind(self) -> dict[str, np.ndarray]:
         """Each entry kind's (P, S, Y) table, built on first use: the result document's
         totals by kind need it, a run of many scenarios does not (§4)."""
         if self._by_kind is None:
-            tables: dict[str, np.ndarray] = {}
+            by_kind: dict[str, list[Entry]] = {}
             for e in self.entries:
-                if e.party is None:
-                    continue
-                acc = tables.get(e.kind)
-                if acc is None:
-                    acc = tables[e.kind] = self.table()
-                acc[self.index[e.party], :, e.year] += e.amount
+                if e.party is not None:
+                    by_kind.setdefault(e.kind, []).append(e)
+            tables: dict[str, np.ndarray] = {}
+            for kind, entries in by_kind.items():
+                self._add_up(tables.setdefault(kind, self.table()), entries)
             self._by_kind = tables
         return self._by_kind
 
@@ -184,7 +200,7 @@ class Ledger:
             if np.count_nonzero(out):
                 raise ConservationError(f"{calendar}: clause {clause} handed out "
                                         f"{int(out[np.argmax(out != 0)])} fen it never took in")
-        if np.any(self.year_stream_out != stream_in):
+        if np.count_nonzero(self.year_stream_out != stream_in):
             s = int(np.argmax(self.year_stream_out != stream_in))
             raise ConservationError(
                 f"{calendar}: the streams' shareable amounts ({int(stream_in[s])} fen) differ "
@@ -195,7 +211,7 @@ class Ledger:
                 if not np.count_nonzero(took):
                     continue
                 out = self.zero()
-            if np.any(out != took):
+            if np.count_nonzero(out != took):
                 s = int(np.argmax(out != took))
                 raise ConservationError(
                     f"{calendar}: clause {clause} took in {int(took[s])} fen and handed out "

@@ -52,6 +52,12 @@ def mul_round(amount: np.ndarray, rate: Fraction) -> np.ndarray:
     if rate == 0:
         return np.zeros_like(amount, dtype=np.int64)
     p, q = rate.numerator, rate.denominator
+    if amount.size == 1:
+        # one scenario, the common case: the same rounding on Python integers (exact at any
+        # size), where numpy's per-call cost would dominate an array of one
+        x = int(amount.reshape(-1)[0]) * p
+        mag = (2 * abs(x) + q) // (2 * q)
+        return np.array([-mag if x < 0 else mag], dtype=np.int64).reshape(amount.shape)
     m = int(np.abs(amount).max()) if amount.size else 0
     # _round_div computes 2·|amount·p| + q: all of it must stay below 2**63.
     if amount.dtype == object or 2 * m * abs(p) + q >= INT64_SAFE:
@@ -95,6 +101,8 @@ def _prepared(shares: tuple[Fraction, ...]) -> Shares:
 def _allocate_one(x: int, shares: Shares) -> np.ndarray:
     """The same rule for a single amount, on Python integers (exact at any size): one
     scenario is the common case, and numpy's per-call cost dominates arrays of one."""
+    if not x:
+        return np.zeros(len(shares.nums), dtype=np.int64)
     mag = abs(x)
     den = shares.den
     parts, rems = [], []
@@ -105,7 +113,7 @@ def _allocate_one(x: int, shares: Shares) -> np.ndarray:
     left = mag - sum(parts)
     if left:
         # largest remainders first, ties to the party listed first (stable sort)
-        for i in sorted(range(len(parts)), key=lambda i: -rems[i])[:left]:
+        for i in sorted(range(len(parts)), key=rems.__getitem__, reverse=True)[:left]:
             parts[i] += 1
     if x < 0:
         parts = [-p for p in parts]

@@ -61,13 +61,12 @@ class EquityClause:
         payout = self.clause.payout_ratio
         ratios = self.ratios[y]
         pos = np.maximum(P, 0)
+        before = self.deficit  # replaced below, never changed in place
         if self.clause.losses == "carry_forward":
             covered = np.minimum(pos, self.deficit)
-            before = self.deficit.copy()
             self.deficit = self.deficit - covered + np.maximum(-P, 0)
         else:
-            covered = np.zeros_like(P)
-            before = self.deficit.copy()
+            covered = np.zeros(P.shape, dtype=np.int64)
         D = mul_round(pos - covered, payout)
         if np.count_nonzero(D):
             parts = allocate(D, self.shares[y])
@@ -80,8 +79,8 @@ class EquityClause:
                             f"; dividends {_y(D[s])} = payout {format_share(payout)} × "
                             f"{_y(pos[s] - covered[s])}; × equity ratio "
                             f"{format_share(ratios[i])} → {_y(part[s])}")
-        loss = np.minimum(P, 0)
-        if self.clause.losses == "cash_call" and np.count_nonzero(loss):
+        loss = np.minimum(P, 0) if self.clause.losses == "cash_call" else None
+        if loss is not None and np.count_nonzero(loss):
             fixed = self._static.loss_shares
             shares = fixed if fixed is not None else self.shares[y]
             what = "loss_shares" if fixed is not None else "equity ratio"
@@ -100,7 +99,7 @@ class EquityClause:
                                f"profit {_y(P[s])} − dividends {_y(D[s])} kept by the company" +
                                (f" ({_y(covered[s])} of it making good the deficit)"
                                 if covered[s] else "")))
-        self.deficits.append(self.deficit.copy())
+        self.deficits.append(self.deficit)  # replaced each year, never changed in place
 
 
 class _Static:

@@ -51,6 +51,10 @@ class ExitClause:
         self.contributions = contributions  # (party, year, fen) over all equity clauses
         self.counterfactual: np.ndarray | None = None  # exiting party's R_y, (S, Y)
         self.counterfactual_source: Callable[[], np.ndarray] | None = None
+        # each trigger's amount in fen (increment_below: threshold; cumulative_reached: amount)
+        self.fen = [int(tr.threshold * contract.unit_fen) if isinstance(tr, IncrementBelow)
+                    else int(tr.amount * contract.unit_fen)
+                    if isinstance(tr, CumulativeReached) else None for tr in clause.triggers]
 
     # ---- step 7 --------------------------------------------------------------------------
     def evaluate(self, t: int, increments: dict[str, np.ndarray | None], ledger: Ledger) -> None:
@@ -64,12 +68,12 @@ class ExitClause:
                 if inc is None:  # the clause claims nothing this year: the count starts again
                     self.counts[i][:] = 0
                     continue
-                below = inc < int(tr.threshold * self.c.unit_fen)
-                self.counts[i] = np.where(below, self.counts[i] + 1, 0)
+                below = inc < self.fen[i]
+                self.counts[i] = (self.counts[i] + 1) * below  # consecutive years below
                 fires = self.counts[i] >= tr.consecutive_years
             elif isinstance(tr, CumulativeReached):
                 got = ledger.receipts_through(tr.clause, tr.party, t - 1)
-                fires = got >= int(tr.amount * self.c.unit_fen)
+                fires = got >= self.fen[i]
             else:
                 assert isinstance(tr, InYear)
                 fires = np.full(ledger.S, t == tr.year)

@@ -97,8 +97,9 @@ class PoolClause:
             if applies is None:
                 continue
             floor, floor_text = applies
-            receipts = sum((ledger.receipts_of(cid, g.party, y) for cid in g.counts),
-                           ledger.zero())
+            receipts = ledger.receipts_of(g.counts[0], g.party, y).copy()
+            for cid in g.counts[1:]:
+                receipts += ledger.receipts_of(cid, g.party, y)
             shortfall = np.maximum(floor - receipts, 0) * active
             pay = np.minimum(shortfall, self.balance)
             before = self.balance.copy()

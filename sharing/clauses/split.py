@@ -74,6 +74,7 @@ class SplitClause:
         keys = self.streams if self.per_stream else [self.id]
         self.cap_got = {key: np.zeros(scenarios, dtype=np.int64) for key in keys}
         self.cap_done = {key: np.zeros(scenarios, dtype=bool) for key in keys}
+        self._totals: dict[str | None, np.ndarray] = {}  # see _added
         static = derived(contract, f"split:{self.id}", lambda: self._static(keys))
         self.cum_cap: dict[str, int] = static["cum_cap"]
         self.life_start: dict[str, int] = static["life_start"]
@@ -172,8 +173,7 @@ class SplitClause:
         if not claims:
             return units
         for streams, k, shares, label in claims:
-            amount = sum((shareable[sid][:, y] for sid in streams),
-                         np.zeros(ledger.S, dtype=np.int64)) * active
+            amount = self._added(shareable, streams)[:, y] * active
             stream = streams[0] if len(streams) == 1 else None
             unit = Unit(streams, stream, k, shares, label,
                         streams[0] if self.per_stream else self.id, amount)
@@ -197,6 +197,15 @@ class SplitClause:
             units.append(unit)
         return units
 
+    def _added(self, shareable: dict[str, np.ndarray], streams: list[str]) -> np.ndarray:
+        """The unit's streams added up for every year, (S, Y), once per run."""
+        key = streams[0] if self.per_stream else None
+        hit = self._totals.get(key)
+        if hit is None:
+            hit = self._totals[key] = (shareable[streams[0]] if len(streams) == 1 else
+                                       sum(shareable[sid] for sid in streams))
+        return hit
+
     def _baseline_why(self, amount: int, base: int, k: int, streams: list[str],
                       parts: list[int] | None = None) -> str:
         bl = self.clause.baseline
@@ -218,11 +227,12 @@ class SplitClause:
     def split(self, t: int, units: list[Unit], ledger: Ledger, active: np.ndarray) -> None:
         y = t - 1
         for u in units:
-            rest = u.increment - (u.pool_in if u.pool_in is not None else 0)
+            rest = u.increment - u.pool_in if u.pool_in is not None else u.increment
             parts = allocate(rest, u.shares)
             basis = self._basis_text(u)
+            nums = u.shares.nums
             for i, p in enumerate(self.parties):
-                if u.shares[i] == 0 and not np.count_nonzero(parts[i]):
+                if not nums[i] and not np.count_nonzero(parts[i]):  # a zero share
                     continue
                 cut = None
                 if p == self.cap_party:
@@ -271,14 +281,15 @@ class SplitClause:
         """Apply the capped party's per-year and cumulative caps; None when there are none."""
         if self.per_year_cap is None and u.cap_key not in self.cum_cap:
             return None
-        allowed = x.copy()
-        per_year_binds = np.zeros_like(x, dtype=bool)
+        allowed = x  # each step below makes a new array
         if self.per_year_cap is not None:
             per_year_binds = x > self.per_year_cap
             allowed = np.minimum(allowed, self.per_year_cap)
+        else:
+            per_year_binds = np.zeros(x.shape, dtype=bool)
         got = self.cap_got[u.cap_key]
         before = got.copy()
-        reached = np.zeros_like(x, dtype=bool)
+        reached = np.zeros(x.shape, dtype=bool)
         cum = self.cum_cap.get(u.cap_key)
         if cum is not None:
             room = np.maximum(cum - got, 0)
@@ -332,7 +343,7 @@ class SplitClause:
         shares, how = self._renormalised(u.shares, capped)
         parts = allocate(excess, shares)
         for i, p in enumerate(self.parties):
-            if shares[i] == 0:
+            if not shares.nums[i]:  # a zero share
                 continue
             ledger.post(y, self.id, u.stream, p, "cap_excess", parts[i],
                         lambda s, sh=shares[i], part=parts[i]:
