@@ -24,6 +24,7 @@ STREAM_KINDS = frozenset({"baseline", "share", "cap_excess", "unclaimed", "divid
 CLAUSE_OUT_KINDS = RECEIPT_KINDS | {"retained", "cost", "pool_in"}
 #: Transfers between parties: each sums to zero every year (§1).
 TRANSFER_KINDS = ("backstop", "buyout", "penalty")
+TRANSFER_SET = frozenset(TRANSFER_KINDS)
 #: Up to this many amounts (entries × scenarios) the ledger's tables are added up by one
 #: gathered ``np.add.at`` rather than one add per entry (:meth:`Ledger._add_up`).
 GATHER_LIMIT = 1 << 16
@@ -73,7 +74,8 @@ class Ledger:
         self.receipts: dict[str, np.ndarray] = {}  # clause -> (P, S, Y)
         self.indicators = self.table()
         self._by_kind: dict[str, np.ndarray] | None = None
-        # per-year sums for the conservation checks, reset by the engine every year
+        # per-year sums for the conservation checks, from the entries since start_year
+        self._year_first = 0
         self.year_stream_out = np.zeros(scenarios, dtype=np.int64)
         self.year_clause_out: dict[str, np.ndarray] = {}
         self.year_transfers = {k: np.zeros(scenarios, dtype=np.int64) for k in TRANSFER_KINDS}
@@ -88,27 +90,16 @@ class Ledger:
         return np.zeros(self.S, dtype=np.int64)
 
     def start_year(self) -> None:
-        self.year_stream_out[:] = 0
-        self.year_clause_out.clear()
-        for v in self.year_transfers.values():
-            v[:] = 0
+        self._year_first = len(self.entries)
 
     def post(self, year: int, clause: str | None, stream: str | None, party: str | None,
              kind: str, amount: np.ndarray, why: Why) -> None:
-        """Book one entry; all-zero amounts are not listed (they change nothing)."""
+        """Book one entry; all-zero amounts are not listed (they change nothing).
+
+        The year's sums for §1 are taken from its entries by :meth:`check_year`."""
         if not np.count_nonzero(amount):
             return
         amount = amount.copy()
-        if kind in STREAM_KINDS:
-            self.year_stream_out += amount
-        if clause is not None and kind in CLAUSE_OUT_KINDS:
-            acc = self.year_clause_out.get(clause)
-            if acc is None:
-                self.year_clause_out[clause] = amount.copy()
-            else:
-                acc += amount
-        if kind in self.year_transfers:
-            self.year_transfers[kind] += amount
         self.entries.append(Entry(year, clause, stream, party, kind, amount, why))
         if kind in RECEIPT_KINDS and clause is not None and party is not None:
             rec = self.receipts.get(clause)
@@ -135,7 +126,7 @@ class Ledger:
                 np.add.at(table.transpose(0, 2, 1),  # (P, Y, S): rows are (party, year)
                           (np.array([index[e.party] for e in entries], dtype=np.intp),
                            np.array([e.year for e in entries], dtype=np.intp)),
-                          np.stack([e.amount for e in entries]))
+                          np.array([e.amount for e in entries]))
             return
         for e in entries:
             table[index[e.party], :, e.year] += e.amount
@@ -192,9 +183,61 @@ class Ledger:
         return rec[self.index[party], :, : year + 1].sum(axis=1)
 
     # ---- §1 conservation ---------------------------------------------------------------
+    def _year_sums(self) -> None:
+        """The sums of the entries booked since :meth:`start_year`: what the streams handed
+        out, what each clause handed out, and each kind of transfer (§1).
+
+        Few scenarios: one matrix product of a 0/1 table (sum × entry) with the year's
+        amounts gathered into one array (numpy's per-call cost would dominate one add per
+        entry and sum). Many: one in-place add per entry and sum, no gathering copy. Integer
+        sums: the same result either way.
+        """
+        entries = self.entries[self._year_first:]
+        S = self.S
+        if entries and len(entries) * S <= GATHER_LIMIT:
+            rows: dict[str, int] = {k: i for i, k in enumerate(TRANSFER_KINDS, start=1)}
+            clauses: list[str] = []
+            k = len(entries)
+            ones = []  # flat places in the (sum, entry) table: the sums each entry adds to
+            for j, e in enumerate(entries):
+                kind = e.kind
+                if kind in STREAM_KINDS:
+                    ones.append(j)
+                if e.clause is not None and kind in CLAUSE_OUT_KINDS:
+                    r = rows.get("clause " + e.clause)
+                    if r is None:
+                        r = rows["clause " + e.clause] = len(rows) + 1
+                        clauses.append(e.clause)
+                    ones.append(r * k + j)
+                if kind in TRANSFER_SET:
+                    ones.append(rows[kind] * k + j)
+            table = np.zeros((len(rows) + 1) * k, dtype=np.int64)
+            table[ones] = 1
+            sums = table.reshape(-1, k) @ np.array([e.amount for e in entries])
+            self.year_stream_out = sums[0]
+            self.year_transfers = {k: sums[rows[k]] for k in TRANSFER_KINDS}
+            self.year_clause_out = {c: sums[rows["clause " + c]] for c in clauses}
+            return
+        self.year_stream_out = np.zeros(S, dtype=np.int64)
+        self.year_transfers = {k: np.zeros(S, dtype=np.int64) for k in TRANSFER_KINDS}
+        self.year_clause_out = {}
+        for e in entries:
+            kind, amount = e.kind, e.amount
+            if kind in STREAM_KINDS:
+                self.year_stream_out += amount
+            if e.clause is not None and kind in CLAUSE_OUT_KINDS:
+                acc = self.year_clause_out.get(e.clause)
+                if acc is None:
+                    self.year_clause_out[e.clause] = amount.copy()
+                else:
+                    acc += amount
+            if kind in TRANSFER_SET:
+                self.year_transfers[kind] += amount
+
     def check_year(self, year: int, calendar: int, stream_in: np.ndarray,
                    clause_in: dict[str, np.ndarray]) -> None:
         """Every identity of §1 for one year; raise ConservationError naming both sides."""
+        self._year_sums()
         for clause in self.year_clause_out.keys() - clause_in.keys():
             out = self.year_clause_out[clause]
             if np.count_nonzero(out):

@@ -111,8 +111,10 @@ class PoolClause:
                         gi=gi, counts=counts:
                         f"guarantee {gi + 1}: {ft} against receipts from {counts} {_y(r[s])}; "
                         f"shortfall {_y(sf[s])}; the pool (balance {_y(b[s])}) pays {_y(p[s])}")
-            rest = shortfall - pay
+            rest = shortfall - pay  # >= 0
             left = rest > 0
+            if not np.count_nonzero(left):
+                continue  # the pool paid every shortfall: nothing for the backstop, no event
             exhausted |= left
             if self.clause.backstop is not None:
                 b = self.clause.backstop

@@ -241,7 +241,8 @@ class SplitClause:
                         allowed, excess, why_cap = cut
                         self._post_share(ledger, y, u, p, allowed, rest, u.shares[i], basis,
                                          why_cap)
-                        self._post_excess(ledger, y, u, i, excess)
+                        if np.count_nonzero(excess):  # else there is nothing to hand on
+                            self._post_excess(ledger, y, u, i, excess)
                         continue
                 self._post_share(ledger, y, u, p, parts[i], rest, u.shares[i], basis, None)
 
