@@ -116,6 +116,7 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
     last = ex.last if ex is not None else np.full(S, Y, dtype=np.int64)
     # What each year adds up, for every year at once (S, Y): fewer, larger array operations.
     streams_in = added(shareable, money_streams, sign)
+    signed = {sid: added(shareable, [sid], sign) for sid in money_streams}  # costs negative
     profits = {cid: added(shareable, e.clause.profit_streams) for cid, e in equity.items()}
     costs_in = {cid: added(shareable, cs.clause.streams) for cid, cs in costs.items()}
     indicators_in = {cid: added(shareable, ic.clause.streams) for cid, ic in indicators.items()}
@@ -147,7 +148,7 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
             sc.split(t, units[cid], ledger, active)
         for sid in money_streams:
             if (sid, t) not in claimed:
-                amount = shareable[sid][:, y] * active * sign[sid]
+                amount = signed[sid][:, y] * active
                 ledger.post(y, None, sid, receiving, "unclaimed", amount,
                             lambda s, a=amount, sid=sid, t=t: f"{sid} {_y(a[s])}: no clause claims it "
                             f"in {contract.calendar(t)}, so it stays with the receiving party")

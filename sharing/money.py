@@ -133,7 +133,7 @@ def allocate(amount: np.ndarray, shares: Shares | Sequence[Fraction]) -> np.ndar
         shares = _prepared(tuple(shares))
     amount = np.asarray(amount)
     if amount.size == 1:
-        return _allocate_one(int(amount.reshape(-1)[0]), shares).reshape(
+        return _allocate_one(int(amount.item()), shares).reshape(
             (len(shares),) + amount.shape)
     mag = np.abs(amount)
     col = shares._col

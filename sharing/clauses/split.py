@@ -221,6 +221,8 @@ class SplitClause:
 
     def increment(self, units: list[Unit], scenarios: int) -> np.ndarray:
         """Σ max(0, amount − baseline) over the claimed streams, before pool and caps (§3.6)."""
+        if len(units) == 1:
+            return units[0].increment.copy()
         return sum((u.increment for u in units), np.zeros(scenarios, dtype=np.int64))
 
     # ---- step 4: split and caps ----------------------------------------------------------
@@ -283,14 +285,13 @@ class SplitClause:
         if self.per_year_cap is None and u.cap_key not in self.cum_cap:
             return None
         allowed = x  # each step below makes a new array
+        per_year_binds: np.ndarray | None = None  # None: no such cap
         if self.per_year_cap is not None:
             per_year_binds = x > self.per_year_cap
             allowed = np.minimum(allowed, self.per_year_cap)
-        else:
-            per_year_binds = np.zeros(x.shape, dtype=bool)
         got = self.cap_got[u.cap_key]
         before = got.copy()
-        reached = np.zeros(x.shape, dtype=bool)
+        reached: np.ndarray | None = None
         cum = self.cum_cap.get(u.cap_key)
         if cum is not None:
             room = np.maximum(cum - got, 0)
@@ -300,13 +301,17 @@ class SplitClause:
         allowed = np.maximum(allowed, 0)
         got += allowed
         excess = x - allowed
-        mask = per_year_binds | reached
+        mask = (per_year_binds if reached is None else reached if per_year_binds is None
+                else per_year_binds | reached)
         label = u.stream or self.id
-        ledger.event(t - 1, self.id, "cap_reached", mask, lambda s, pb=per_year_binds, r=reached:
-                             f"{self.cap_party}'s cap on {label} " +
-                             ("per-year cap binds" if pb[s] else "") +
-                             (" and " if pb[s] and r[s] else "") +
-                             ("cumulative cap reached" if r[s] else ""))
+
+        def detail(s: int, pb=per_year_binds, r=reached) -> str:
+            binds = pb is not None and bool(pb[s])
+            hit = r is not None and bool(r[s])
+            return (f"{self.cap_party}'s cap on {label} " +
+                    ("per-year cap binds" if binds else "") + (" and " if binds and hit else "") +
+                    ("cumulative cap reached" if hit else ""))
+        ledger.event(t - 1, self.id, "cap_reached", mask, detail)
 
         def why_cap(s: int) -> str:
             if excess[s] == 0:
