@@ -9,6 +9,7 @@ document (ids that must exist, claims that must not overlap) are in :mod:`schema
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
@@ -487,6 +488,14 @@ class Contract(Model):
 
     #: Derived data computed once per contract (projections, claims), never serialised.
     _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> Contract:
+        """A copy that derives its own data: pydantic would share ``_derived`` with the
+        original, whose projections and schedules belong to the original's fields."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy._derived = {}
+        return copy
 
     name: str = Field(default="", max_length=500)
     description: str = Field(default="", max_length=20000)

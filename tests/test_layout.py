@@ -39,3 +39,22 @@ def test_the_allocator_is_tuned_once_on_glibc():
     assert memory.keep_freed_arrays() == first  # idempotent
     if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
         assert first is True
+
+
+def test_a_copied_contract_derives_its_own_data():
+    """pydantic's model_copy would share the private cache of derived data (projections,
+    schedules) between a contract and a copy with other fields."""
+    from fractions import Fraction
+
+    from sharing.api import evaluate_contract, load_file
+
+    contract = load_file("examples/incremental-step-split.yaml")
+    before = evaluate_contract(contract).ledger
+    cheaper = contract.model_copy(update={"streams": [
+        s.model_copy(update={"first": s.first / 2}) if s.first is not None else s
+        for s in contract.streams]})
+    assert cheaper._derived is not contract._derived
+    assert all(s.first is None or s.first == Fraction(o.first) / 2
+               for s, o in zip(cheaper.streams, contract.streams, strict=True))
+    after = evaluate_contract(cheaper).ledger
+    assert after.net.sum() != before.net.sum()
