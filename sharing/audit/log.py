@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,12 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
+    inspect,
     select,
     text,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 GENESIS = "0" * 64
 TABLE = "audit_log"
@@ -128,11 +130,16 @@ def ensure_schema(bind: Engine | Connection) -> None:
     engine = bind.engine if isinstance(bind, Connection) else bind
     if id(engine) in _ready:
         return
-    if isinstance(bind, Connection):
-        metadata.create_all(bind, checkfirst=True)
-    else:
-        with bind.begin() as conn:
-            metadata.create_all(conn, checkfirst=True)
+    try:
+        if isinstance(bind, Connection):
+            metadata.create_all(bind, checkfirst=True)
+        else:
+            with bind.begin() as conn:
+                metadata.create_all(conn, checkfirst=True)
+    except DBAPIError:
+        # another process created it between the check and the create: fine if it exists
+        if not inspect(engine).has_table(audit_log.name):
+            raise
     _ready.add(id(engine))
 
 
@@ -177,16 +184,42 @@ def append(bind: Engine | Connection, action: str, contract_sha256: str | None,
                 return _insert(bind, action, contract_sha256, result_sha256, detail, at)
         with bind.begin():
             return _insert(bind, action, contract_sha256, result_sha256, detail, at)
-    for attempt in range(10):
-        try:
-            with bind.begin() as conn:
-                if conn.dialect.name == "sqlite":
-                    conn.exec_driver_sql("SELECT 1")  # the transaction is open
-                return _insert(conn, action, contract_sha256, result_sha256, detail, at)
-        except IntegrityError:
-            if attempt == 9:
-                raise
+    with _writer_lock(bind):
+        for attempt in range(10):
+            try:
+                with bind.begin() as conn:
+                    _lock_head(conn)
+                    return _insert(conn, action, contract_sha256, result_sha256, detail, at)
+            except IntegrityError:
+                if attempt == 9:
+                    raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+_writer_locks: dict[int, threading.Lock] = {}
+_writer_locks_guard = threading.Lock()
+
+
+def _writer_lock(engine: Engine) -> threading.Lock:
+    """One appender at a time per engine in this process: threads wait on a lock, which
+    wakes them at once, rather than on the database's busy handler, which sleeps."""
+    with _writer_locks_guard:
+        return _writer_locks.setdefault(id(engine), threading.Lock())
+
+
+#: Any fixed number: the key of the PostgreSQL advisory lock that serialises appenders.
+_PG_LOCK_KEY = 0x5348415245  # "SHARE"
+
+
+def _lock_head(conn: Connection) -> None:
+    """Hold the database's write lock from reading the chain's head until the row is
+    inserted, so that two appenders (other processes too) never both chain to the same
+    head. Without it, concurrent web requests raced for the head and a run failed."""
+    if conn.dialect.name == "sqlite":
+        # pysqlite opens a transaction only before a write; take the write lock now
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})")
 
 
 @dataclass

@@ -135,3 +135,38 @@ def test_default_database_is_the_web_apps_instance_file(monkeypatch):
     assert log.default_database_url().endswith("instance/sharing.sqlite3")
     monkeypatch.setenv("DATABASE_URL", "sqlite:///elsewhere.db")
     assert log.default_database_url() == "sqlite:///elsewhere.db"
+
+
+def _append_concurrently(url: str, engines: int = 3, threads: int = 4, rows: int = 15) -> None:
+    """What the web app under load does: several processes (one engine each) with several
+    threads each append at the same time."""
+    import threading
+
+    pool = [create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}
+                          if url.startswith("sqlite") else {}) for _ in range(engines)]
+    errors: list[BaseException] = []
+
+    def work(engine, k):
+        try:
+            for i in range(rows):
+                log.append(engine, "run", SHA, SHA, {"thread": k, "row": i})
+        except BaseException as e:  # reported below, never lost
+            errors.append(e)
+
+    ts = [threading.Thread(target=work, args=(pool[k % engines], k))
+          for k in range(engines * threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    check = log.verify(pool[0])
+    count = pool[0].connect().execute(text("SELECT count(*) FROM audit_log")).scalar()
+    for e in pool:
+        e.dispose()
+    assert not errors, errors[:3]
+    assert check.ok, check.problems[:3]
+    assert count == engines * threads * rows
+
+
+def test_concurrent_appenders_never_fail_and_never_fork_the_chain(tmp_path):
+    _append_concurrently(f"sqlite:///{tmp_path / 'busy.sqlite3'}", engines=2, threads=10, rows=20)

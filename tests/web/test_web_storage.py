@@ -167,3 +167,36 @@ def test_default_database_is_sqlite_in_the_instance_folder(tmp_path, monkeypatch
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
     assert from_environment(str(tmp_path))["SECRET_KEY"] == cfg["SECRET_KEY"]
     assert os.environ.get("DATABASE_URL") is None
+
+
+def test_concurrent_runs_append_to_the_audit_log_without_failing(db_url):
+    """Under load (several worker processes, several threads each) every appended row
+    lands and the hash chain stays one line, on SQLite and on PostgreSQL alike."""
+    import threading
+
+    from sharing.audit import log
+
+    engines = [storage.make_engine(db_url) for _ in range(2)]
+    storage.migrate(engines[0])
+    errors: list[BaseException] = []
+
+    def work(engine, k):
+        try:
+            for i in range(15):
+                log.append(engine, "run", "ab" * 32, "cd" * 32, {"thread": k, "row": i})
+        except BaseException as e:  # reported below, never lost
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(engines[k % 2], k)) for k in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check = log.verify(engines[0])
+    with engines[0].connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM audit_log")).scalar()
+    for e in engines:
+        e.dispose()
+    assert not errors, errors[:3]
+    assert check.ok, check.problems[:3]
+    assert count == 12 * 15
