@@ -1,6 +1,6 @@
 """Load test of the web app: form -> results for a 30-year contract with every clause kind.
 
-Starts the app with waitress (the production server of ./scripts/serve) on 127.0.0.1 with a
+Starts the app with gunicorn (the production server of ./scripts/serve) on 127.0.0.1 with a
 fresh SQLite database, then runs a loopback load generator: CLIENTS concurrent clients, each
 with its own session and CSRF token, post the contract from the form (POST /run, 303) and load
 the results page it redirects to (GET /results/<sha>). Latency is measured from the post to
@@ -47,13 +47,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, folder: str, threads: int,
+def start_server(port: int, folder: str, threads: int | None = None,
                  workers: int | None = None) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder}/bench.sqlite3",
                SECRET_KEY="benchmark", PYTHONPATH=str(ROOT))
     log = open(os.path.join(folder, "server.log"), "w")  # never a pipe: a full pipe blocks
     proc = subprocess.Popen([sys.executable, "-m", "web.serve", "--host", "127.0.0.1",
-                             "--port", str(port), "--threads", str(threads)]
+                             "--port", str(port)]
+                            + (["--threads", str(threads)] if threads else [])
                             + (["--workers", str(workers)] if workers else []),
                             cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 60
@@ -189,8 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mode", choices=["same", "distinct", "both"], default="both")
     p.add_argument("--distinct-requests", type=int, default=60,
                    help="requests of the distinct scenario (each runs the engine in full)")
-    p.add_argument("--threads", type=int, default=6, help="waitress threads per worker")
-    p.add_argument("--workers", type=int, default=None, help="waitress processes (default: serve's)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="threads per worker (default: serve's, 1)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="worker processes (default: serve's, 2 per core, at most 8)")
     p.add_argument("--time-limit", type=float, default=300.0, help="seconds per scenario")
     p.add_argument("--target-p95-ms", type=float, default=150.0)
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -214,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(results, indent=1))
     else:
         print(f"form -> results, {CONTRACT.name} (30 years, every clause kind), "
-              f"waitress {args.workers or 'default'} workers x {args.threads} threads, "
+              f"gunicorn {args.workers or 'default'} workers x {args.threads or 1} thread(s), "
               f"{os.cpu_count()} cores")
         for r in results:
             verdict = "meets" if r["p95_ms"] < args.target_p95_ms else "MISSES"

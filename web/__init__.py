@@ -3,7 +3,7 @@
 Built by a factory (``create_app``), never at import time::
 
     flask --app web run --debug          # development
-    ./scripts/serve                      # production: waitress, SQLite under instance/
+    ./scripts/serve                      # production: gunicorn, SQLite under instance/
 
 Configuration comes from environment variables with safe defaults (see :mod:`web.config`).
 """
