@@ -1,0 +1,168 @@
+"""The sweep page: one or two parameters over a list or a range of values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from flask import request
+from flask_babel import gettext as _
+
+from ...contracts import InvalidContract
+from . import bp
+from .contract import advanced_scenario, read_contract
+from .forms import (
+    Form,
+    config_limit,
+    new_form,
+    number_error,
+    path_error,
+    preview,
+    render_page,
+    retitle,
+    split_values,
+)
+
+MAX_GRID = 2_000  # NEGOTIATE_MAX_GRID: sweep grid points (one table row each)
+MAX_CHARTS = 8  # NPV-by-value charts of a two-parameter sweep (one per second value)
+SWEEP_FIELDS = [f"{k}{i}" for i in (1, 2) for k in ("path", "values", "from", "to", "step",
+                                                   "balance")] + ["scenario_text"]
+
+
+@bp.route("/sweep", methods=["GET", "POST"])
+def sweep() -> tuple[str, int]:
+    """One or two parameters over a list or a range: each party's net total and NPV per
+    grid point, the invalid points with their reasons, and NPV by value per party."""
+    form = new_form(SWEEP_FIELDS, {})
+    if request.method == "GET":
+        return render_page("negotiate_sweep.html", form, preview(form), out=None)
+    doc, name = read_contract(form)
+    scenario: dict[str, Any] | None = None
+    rows: list[int] = []
+    if doc is not None:
+        if form.get("scenario_text"):
+            scenario = advanced_scenario(form, doc)
+        else:
+            vary = []
+            for i in (1, 2):
+                item = _axis(form, doc, i)
+                if item is not None:
+                    vary.append(item)
+                    rows.append(i)
+            if not vary and not form.errors:
+                form.error("path1", _("Enter a parameter path and its values."))
+            scenario = {"name": name, "contract": doc, "vary": vary}
+    out = None
+    if scenario is not None and form.ok:
+        from sharing.scenarios import api
+
+        try:
+            out = api.sweep(scenario, doc,
+                            max_scenarios=config_limit("NEGOTIATE_MAX_GRID", MAX_GRID))
+        except InvalidContract as e:
+            form.issues(e.issues, _sweep_place(rows))
+        except ValueError as e:
+            form.problem("", str(e), 400)
+    if out is not None:
+        out["chart_list"] = _sweep_charts(out)
+        out["invalid_rows"] = [r for r in out["rows"] if not r["valid"]]
+    return render_page("negotiate_sweep.html", form, doc, out=out, contract_name=name)
+
+
+def _axis(form: Form, doc: dict[str, Any], i: int) -> dict[str, Any] | None:
+    """The ``vary`` item of the form's axis ``i`` (1 or 2): a path with a list of values or
+    a range; None when the axis is empty or wrong (with its field errors)."""
+    path, values = form.get(f"path{i}"), form.get(f"values{i}")
+    lo, hi, step = form.get(f"from{i}"), form.get(f"to{i}"), form.get(f"step{i}")
+    balance = form.get(f"balance{i}")
+    if not (path or values or lo or hi or step):
+        return None
+    if not path:
+        form.error(f"path{i}", _("Enter the path of the parameter to vary."))
+        return None
+    if (err := path_error(doc, path)) is not None:
+        form.error(f"path{i}", err, 400)
+        return None
+    item: dict[str, Any] = {"path": path}
+    if values and (lo or hi or step):
+        form.error(f"values{i}", _("Give a list of values or a range, not both."))
+        return None
+    if values:
+        item["values"] = split_values(values)
+    elif lo or hi or step:
+        for text in (lo, hi, step):
+            if not text:
+                form.error(f"from{i}", _("A range needs from, to and step."))
+                return None
+            if (err := number_error(text)) is not None:
+                form.error(f"from{i}", err)
+                return None
+        item["range"] = {"from": lo, "to": hi, "step": step}
+    else:
+        form.error(f"values{i}", _("Give the values (e.g. 0.3, 0.4, 0.5) or a range."))
+        return None
+    if balance:
+        item["balance"] = balance
+    return item
+
+
+def _sweep_place(rows: list[int]) -> Callable[[str], str | None]:
+    """Where an issue of the built scenario goes: vary[k] is the form's axis rows[k]."""
+    def place(path: str) -> str | None:
+        m = re.match(r"vary\[(\d+)\](?:\.(\w+))?", path)
+        if m and int(m.group(1)) < len(rows):
+            i, what = rows[int(m.group(1))], m.group(2)
+            if what == "values":
+                return f"values{i}"
+            if what == "range":
+                return f"from{i}"
+            if what == "balance":
+                return f"balance{i}"
+            return f"path{i}"
+        if path == "vary":
+            return "vary"
+        if path == "(contract)":
+            return f"path{rows[-1]}" if rows else "vary"
+        return None
+    return place
+
+
+def _sweep_charts(out: dict[str, Any]) -> list[dict[str, str]]:
+    """NPV by value per party: the api's chart for one parameter; for two, one chart per
+    value of the second (the first few), drawn by the same chart function."""
+    from sharing.scenarios.charts import npv_by_value
+
+    params = out["parameters"]
+    if len(params) < 2:
+        svg = out["charts"].get("npv_by_value")
+        if not svg:
+            return []
+        title = _("NPV by parameter value")
+        return [{"title": title, "svg": retitle(svg, "NPV by parameter value", title)}]
+    p1 = params[0]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in out["rows"]:
+        key = " · ".join(f"{p} = {row['params'][p]}" for p in params[1:])
+        groups.setdefault(key, []).append(row)
+    charts = []
+    for key, rows in list(groups.items())[:MAX_CHARTS]:
+        xs: list[Any] = []
+        for k, row in enumerate(rows):
+            try:
+                xs.append(Fraction(row["params"][p1]))
+            except (ValueError, ZeroDivisionError):
+                xs.append(k)  # a word (e.g. a shape): its place
+        npvs = {pid: [_fen(r["parties"][pid]["npv"]) if r["valid"] else None for r in rows]
+                for pid in out["parties"]}
+        svg = npv_by_value(xs, npvs, p1, title=_("NPV with %(fixed)s", fixed=key))
+        charts.append({"title": _("NPV by %(path)s, with %(fixed)s", path=p1, fixed=key),
+                       "svg": svg})
+    return charts
+
+
+def _fen(text: str) -> int:
+    """An amount in yuan as whole fen (hundredths), for the chart."""
+    return int(Decimal(text) * 100)
