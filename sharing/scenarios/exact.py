@@ -73,6 +73,13 @@ def _too_big(arr: np.ndarray, factor: int) -> bool:
     return int(np.abs(arr).max()) * abs(factor) >= SAFE
 
 
+def _rounding_overflows(amount: np.ndarray, factor: int, den: int) -> bool:
+    """Whether 2·|amount·factor| + den, what :func:`round_div` computes, could pass 2**63."""
+    if amount.size == 0:
+        return False
+    return 2 * int(np.abs(amount).max()) * abs(factor) + den >= 2**63
+
+
 def round_div(num: np.ndarray, den: int) -> np.ndarray:
     """num / den rounded half away from zero, elementwise, exactly (int64 or object in)."""
     if num.dtype != object and (num.size == 0 or num.min() >= 0):
@@ -88,11 +95,11 @@ def mul_round_each(amount: np.ndarray, rate: Value) -> np.ndarray:
     ExactArray. On Python integers wherever int64 could overflow."""
     if isinstance(rate, Fraction):
         num, den, biggest = rate.numerator, rate.denominator, abs(rate.numerator)
-        exact = _too_big(amount, biggest)
+        exact = _rounding_overflows(amount, biggest, den)
     else:
         num, den = rate.num, rate.den
         biggest = int(np.abs(num).max()) if len(num) else 0
-        exact = num.dtype == object or _too_big(amount, biggest)
+        exact = num.dtype == object or _rounding_overflows(amount, biggest, den)
         if exact:
             num = num.astype(object)
     a = amount.astype(object) if exact else amount

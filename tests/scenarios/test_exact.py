@@ -98,3 +98,16 @@ def test_npv_many_equals_npv(flows, rate):
     for v, big, row in zip(values.tolist(), too_big, flows, strict=True):
         exact = npv(row, rate)
         assert (big and abs(exact) >= 2**63) or (not big and v == exact)
+
+
+def test_mul_round_each_near_the_int64_edge_is_exact():
+    """2·|amount·p| + q must stay below 2**63 in round_div: a product just under 2**62 with a
+    large denominator went past it (worked by hand with Python integers)."""
+    from sharing.scenarios.exact import mul_round_each
+
+    q = 10**6
+    amount = np.array([2**62 // 7 - 1, 5], dtype=np.int64)
+    rate = ExactArray(np.array([7, 7], dtype=np.int64), q)  # 7 / 10^6 each
+    got = mul_round_each(amount, rate).tolist()
+    want = [(2 * a * 7 + q) // (2 * q) for a in amount.tolist()]
+    assert got == want
