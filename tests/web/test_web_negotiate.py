@@ -424,6 +424,14 @@ def test_explain_formulas_equal_the_ledger(client):
     assert f"{Decimal(npv):,.2f}" in html
 
 
+def test_explain_refuses_more_parameters_than_a_request_may_take(client):
+    r = post(client, "/negotiate/explain", params=", ".join([SHARE] * 4), party="suzhou")
+    assert r.status_code == 422, r.data.decode()[:2000]
+    assert "4 parameters; this page explains at most 3" in field_error(r.data.decode(),
+                                                                       "params")
+    assert 'id="explain-result"' not in r.data.decode()
+
+
 # ---- security -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("page", PAGES[1:])

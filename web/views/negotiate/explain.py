@@ -11,6 +11,9 @@ from .contract import party_ids, read_contract
 from .forms import new_form, path_error, preview, render_page, split_values
 
 EXPLAIN_FIELDS = ["params", "party", "balance"]
+#: Symbols per request: sympy's work grows quickly with each one, and it runs in the request
+#: (a 30-year contract with two parameters takes seconds); the CLI has no such limit.
+MAX_PARAMS = 3
 
 
 @bp.route("/explain", methods=["GET", "POST"])
@@ -27,6 +30,10 @@ def explain() -> tuple[str, int]:
         params = split_values(form.get("params"))
         if not params:
             form.error("params", _("Enter one or more parameter paths."))
+        elif len(params) > MAX_PARAMS:
+            form.error("params", _("%(count)d parameters; this page explains at most "
+                                   "%(limit)d at a time (sharing explain on the command "
+                                   "line takes more).", count=len(params), limit=MAX_PARAMS))
         for p in params:
             if (err := path_error(doc, p)) is not None:
                 form.error("params", err, 400)
