@@ -132,10 +132,9 @@ def migrate(engine: Engine) -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         # The hash-chained audit log lives in the same database; its module creates its
-        # table (and the triggers that refuse UPDATE and DELETE). Forget any earlier engine
-        # that had the same id, so a fresh database always gets the table.
-        audit_log._ready.discard(id(engine))
-        audit_log.ensure_schema(conn)
+        # table (and the triggers that refuse UPDATE and DELETE), checked again here since a
+        # migration may run on a database emptied under the same engine.
+        audit_log.ensure_schema(conn, recheck=True)
 
 
 def init_app(app: Flask) -> None:

@@ -29,6 +29,7 @@ import json
 import os
 import sys
 import threading
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,13 +123,18 @@ def row_hash(row: dict[str, Any]) -> str:
     return hashlib.sha256(row_content(row).encode("utf-8")).hexdigest()
 
 
-_ready: set[int] = set()
+#: Engines whose database is known to have the table (weakly held: an engine that is gone
+#: is forgotten, and a new one is never mistaken for it).
+_ready: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
-def ensure_schema(bind: Engine | Connection) -> None:
-    """Create the table (and its append-only triggers) when it is missing."""
+def ensure_schema(bind: Engine | Connection, *, recheck: bool = False) -> None:
+    """Create the table (and its append-only triggers) when it is missing.
+
+    Once done for an engine it is not checked again, unless ``recheck`` (a migration: the
+    database may have been emptied under the same engine)."""
     engine = bind.engine if isinstance(bind, Connection) else bind
-    if id(engine) in _ready:
+    if engine in _ready and not recheck:
         return
     try:
         if isinstance(bind, Connection):
@@ -140,7 +146,7 @@ def ensure_schema(bind: Engine | Connection) -> None:
         # another process created it between the check and the create: fine if it exists
         if not inspect(engine).has_table(audit_log.name):
             raise
-    _ready.add(id(engine))
+    _ready.add(engine)
 
 
 def _detail_text(detail: Any) -> str:
