@@ -75,6 +75,7 @@ class SplitClause:
         self.cap_got = {key: np.zeros(scenarios, dtype=np.int64) for key in keys}
         self.cap_done = {key: np.zeros(scenarios, dtype=bool) for key in keys}
         self._totals: dict[str | None, np.ndarray] = {}  # see _added
+        self._shares_memo: dict[tuple[Fraction, ...], Shares] = {}
         static = derived(contract, f"split:{self.id}", lambda: self._static(keys))
         self.cum_cap: dict[str, int] = static["cum_cap"]
         self.life_start: dict[str, int] = static["life_start"]
@@ -100,7 +101,6 @@ class SplitClause:
                     cum_cap[key] = int(cap.cumulative * contract.unit_fen)
         self.life_start = {sid: life_start(contract, contract.stream(sid))
                            for sid in self.streams}
-        self._shares_memo: dict[tuple[Fraction, ...], Shares] = {}
         bl = clause.baseline
         return {
             "cum_cap": cum_cap,
