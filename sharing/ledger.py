@@ -25,7 +25,6 @@ CLAUSE_OUT_KINDS = RECEIPT_KINDS | {"retained", "cost", "pool_in"}
 #: Transfers between parties: each sums to zero every year (§1).
 TRANSFER_KINDS = ("backstop", "buyout", "penalty")
 TRANSFER_SET = frozenset(TRANSFER_KINDS)
-_TRANSFER_ROWS = {k: i for i, k in enumerate(TRANSFER_KINDS, start=1)}
 #: Up to this many amounts (entries × scenarios) the ledger's tables are added up by one
 #: gathered ``np.add.at`` rather than one add per entry (:meth:`Ledger._add_up`).
 GATHER_LIMIT = 1 << 16
@@ -205,58 +204,10 @@ class Ledger:
             if kind in TRANSFER_SET:
                 self.year_transfers[kind] += amount
 
-    def _balanced(self, entries: list[Entry], stream_in: np.ndarray,
-                  clause_in: dict[str, np.ndarray]) -> bool:
-        """Whether every identity of :meth:`check_year` holds, tested at once: the year's
-        entries and what came in gathered into one array, and one product with a table of
-        +1 (an entry adds to a sum) and −1 (what the streams and each clause took in) must
-        give all zeros: the streams' sum, each clause's, each kind of transfer (§1).
-
-        For few scenarios, where numpy's per-call cost would dominate one add per entry and
-        one comparison per sum; exact integer arithmetic, so it holds exactly when the
-        checks one by one pass.
-        """
-        rows = _TRANSFER_ROWS  # row 0: the streams; then each kind of transfer; then clauses
-        first = 1 + len(rows)
-        clause_rows: dict[str, int] = {}
-        k = len(entries) + 1 + len(clause_in)
-        plus: list[int] = []  # flat places in the (sum, column) table
-        for j, e in enumerate(entries):
-            kind = e.kind
-            if kind in STREAM_KINDS:
-                plus.append(j)
-            if e.clause is not None and kind in CLAUSE_OUT_KINDS:
-                r = clause_rows.get(e.clause)
-                if r is None:
-                    r = clause_rows[e.clause] = first + len(clause_rows)
-                plus.append(r * k + j)
-            if kind in TRANSFER_SET:
-                plus.append(rows[kind] * k + j)
-        j = len(entries)
-        minus = [j]  # the streams' amounts in the streams' row
-        for clause in clause_in:
-            j += 1
-            r = clause_rows.get(clause)
-            if r is None:
-                r = clause_rows[clause] = first + len(clause_rows)
-            minus.append(r * k + j)
-        table = np.zeros((first + len(clause_rows)) * k, dtype=np.int64)
-        table[plus] = 1
-        table[minus] = -1
-        amounts = np.array([*(e.amount for e in entries), stream_in, *clause_in.values()])
-        return not np.count_nonzero(table.reshape(-1, k) @ amounts)
-
     def check_year(self, year: int, calendar: int, stream_in: np.ndarray,
                    clause_in: dict[str, np.ndarray]) -> None:
-        """Every identity of §1 for one year; raise ConservationError naming both sides.
-
-        Few scenarios: all of them tested at once first (:meth:`_balanced`); the checks one
-        by one run when that fails, or for many scenarios."""
-        entries = self.entries[self._year_first:]
-        if ((len(entries) + 1 + len(clause_in)) * self.S <= GATHER_LIMIT
-                and self._balanced(entries, stream_in, clause_in)):
-            return
-        self._year_sums(entries)
+        """Every identity of §1 for one year; raise ConservationError naming both sides."""
+        self._year_sums(self.entries[self._year_first:])
         for clause in self.year_clause_out.keys() - clause_in.keys():
             out = self.year_clause_out[clause]
             if np.count_nonzero(out):

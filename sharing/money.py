@@ -32,10 +32,23 @@ INT64_SAFE = 2**62  # headroom below 2**63 for sums of two safe products
 FenArray = np.ndarray  # int64, shape (S,)
 
 
-def _round_div(num: np.ndarray, den: int) -> np.ndarray:
-    """num / den rounded half away from zero, elementwise; den > 0; exact on int or object."""
-    mag = (2 * abs(num) + den) // (2 * den)
-    return np.where(num < 0, -mag, mag)
+def rounding_overflows(amount: np.ndarray, factor: int, den: int) -> bool:
+    """Whether 2·|amount·factor| + den, what :func:`round_div` computes, could pass 2**63:
+    then the product must be taken on Python integers (an ``object`` array)."""
+    if amount.dtype == object:
+        return True
+    if amount.size == 0:
+        return False
+    return 2 * int(np.abs(amount).max()) * abs(factor) + den >= 2**63
+
+
+def round_div(num: np.ndarray, den: int) -> np.ndarray:
+    """num / den rounded half away from zero, elementwise, exactly (int64 or object in);
+    int64 out. den > 0."""
+    if num.dtype != object and (num.size == 0 or num.min() >= 0):
+        return (2 * num + den) // (2 * den)  # the usual case, in four passes
+    mag = (2 * np.abs(num) + den) // (2 * den)
+    return to_int64(np.where(num < 0, -mag, mag))
 
 
 def to_int64(arr: np.ndarray) -> np.ndarray:
@@ -58,13 +71,8 @@ def mul_round(amount: np.ndarray, rate: Fraction) -> np.ndarray:
         x = int(amount.reshape(-1)[0]) * p
         mag = (2 * abs(x) + q) // (2 * q)
         return np.array([-mag if x < 0 else mag], dtype=np.int64).reshape(amount.shape)
-    m = int(np.abs(amount).max()) if amount.size else 0
-    # _round_div computes 2·|amount·p| + q: all of it must stay below 2**63.
-    if amount.dtype == object or 2 * m * abs(p) + q >= INT64_SAFE:
-        exact = amount.astype(object) * p
-    else:
-        exact = amount * p
-    return to_int64(_round_div(exact, q))
+    exact = amount.astype(object) * p if rounding_overflows(amount, p, q) else amount * p
+    return round_div(exact, q)
 
 
 class Shares:

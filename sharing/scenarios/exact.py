@@ -25,7 +25,7 @@ from math import lcm
 import numpy as np
 
 from schemas.contract import Contract, Stream
-from sharing.money import round_half_up
+from sharing.money import round_div, round_half_up, rounding_overflows
 from sharing.streams import MAX_FEN, life_start
 
 SAFE = 2**62
@@ -73,33 +73,16 @@ def _too_big(arr: np.ndarray, factor: int) -> bool:
     return int(np.abs(arr).max()) * abs(factor) >= SAFE
 
 
-def _rounding_overflows(amount: np.ndarray, factor: int, den: int) -> bool:
-    """Whether 2·|amount·factor| + den, what :func:`round_div` computes, could pass 2**63."""
-    if amount.size == 0:
-        return False
-    return 2 * int(np.abs(amount).max()) * abs(factor) + den >= 2**63
-
-
-def round_div(num: np.ndarray, den: int) -> np.ndarray:
-    """num / den rounded half away from zero, elementwise, exactly (int64 or object in)."""
-    if num.dtype != object and (num.size == 0 or num.min() >= 0):
-        return (2 * num + den) // (2 * den)  # the usual case, in four passes
-    mag = (2 * np.abs(num) + den) // (2 * den)
-    out = np.where(num < 0, -mag, mag)
-    return out.astype(np.int64) if out.dtype != object else np.array(
-        out.tolist(), dtype=np.int64).reshape(out.shape)
-
-
 def mul_round_each(amount: np.ndarray, rate: Value) -> np.ndarray:
     """amount × rate rounded half up to the fen, per scenario; rate a Fraction or an
     ExactArray. On Python integers wherever int64 could overflow."""
     if isinstance(rate, Fraction):
         num, den, biggest = rate.numerator, rate.denominator, abs(rate.numerator)
-        exact = _rounding_overflows(amount, biggest, den)
+        exact = rounding_overflows(amount, biggest, den)
     else:
         num, den = rate.num, rate.den
         biggest = int(np.abs(num).max()) if len(num) else 0
-        exact = num.dtype == object or _rounding_overflows(amount, biggest, den)
+        exact = num.dtype == object or rounding_overflows(amount, biggest, den)
         if exact:
             num = num.astype(object)
     a = amount.astype(object) if exact else amount
