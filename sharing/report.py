@@ -12,8 +12,9 @@ engine version, so a printed page can be matched to the result it came from.
 
 Chinese text needs a CJK TrueType font. The first that exists of ``$SHARING_PDF_FONT``
 (``path`` or ``path:index`` for a .ttc collection), Noto Sans CJK SC (Debian fonts-noto-cjk),
-WenQuanYi Micro Hei / Zen Hei, or DejaVu Sans with Droid Sans Fallback for the Han characters
-is used; :class:`FontMissing` says what to install when none is there.
+WenQuanYi Micro Hei / Zen Hei, DejaVu Sans with Droid Sans Fallback for the Han characters, or
+the subset of Noto Sans CJK SC shipped in ``sharing/fonts/`` (so a machine with no font installed
+still prints Chinese) is used; :class:`FontMissing` says what to install when none is there.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ FONT_CANDIDATES: list[tuple[str, int, str | None, int]] = [
 _DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 _DEJAVU_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 _DROID = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
+#: Noto Sans CJK SC cut to GB 2312 and more, shipped in the package (sharing/fonts/README.md):
+#: the PDF prints Chinese on a machine with no font installed.
+BUNDLED_FONT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fonts",
+                            "NotoSansSC-Subset.otf")
 
 HEAD_COLOR = (20, 60, 120)
 PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
@@ -110,6 +115,8 @@ def find_fonts() -> tuple[tuple[str, int], tuple[str, int] | None, str | None]:
             return (reg, ri), ((bold, bi) if bold and os.path.exists(bold) else None), None
     if os.path.exists(_DEJAVU) and os.path.exists(_DROID):
         return (_DEJAVU, 0), ((_DEJAVU_BOLD, 0) if os.path.exists(_DEJAVU_BOLD) else None), _DROID
+    if os.path.exists(BUNDLED_FONT):
+        return (BUNDLED_FONT, 0), None, None
     raise FontMissing("no font that prints Chinese was found: install Debian's fonts-noto-cjk "
                       "(or fonts-wqy-microhei), or set SHARING_PDF_FONT=/path/to/font.ttf[:index]")
 

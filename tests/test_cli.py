@@ -15,7 +15,7 @@ from sharing.cli import _width, render_table
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SHARING = pathlib.Path(sys.executable).with_name("sharing")
-CONF = ROOT.parent / "shared" / "conformance"
+CONF = ROOT / "tests" / "conformance"
 HANGZHOU = CONF / "01-hangzhou-quzhou-increment-baseline.yaml"
 
 

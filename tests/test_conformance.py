@@ -1,4 +1,4 @@
-"""Every worked contract of ../shared/conformance, compared to the fen (its README).
+"""Every worked contract of the conformance suite (tests/conformance, a copy of the shared suite), compared to the fen (its README).
 
 Expected figures come from an independent exact calculation; a mismatch is a bug to find or
 a reading of the spec to raise, never an expected figure to edit.
@@ -18,7 +18,7 @@ from sharing.api import load_file, run_contract
 from sharing.result import conformance_shape
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-CONF = ROOT.parent / "shared" / "conformance"
+CONF = ROOT / "tests" / "conformance"
 SHARING = pathlib.Path(sys.executable).with_name("sharing")
 
 CONTRACTS = sorted(CONF.glob("*.yaml"))

@@ -90,16 +90,51 @@ def events(res: dict) -> list[tuple[int, str, str]]:
 
 @pytest.mark.parametrize("name", EXAMPLE_FILES)
 def test_example_runs_as_table(name):
+    """The table's totals row gives each party's net total, as the independent exact reading
+    of the semantics (tests/reference.py) computes it, in the contract's party order."""
     proc = _sharing(EXAMPLES / name, "table")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip()
+    ref = _reference(name)
+    net = ref.net_by_year()
+    expected = [f"{Decimal(sum(net[p])) / 100:,.2f}" for p in ref.parties]
+    total = next(line for line in proc.stdout.splitlines() if line.split()[:1] == ["total"])
+    assert total.split()[1:] == expected
+    lines = proc.stdout.splitlines()
+    rules = [i for i, line in enumerate(lines) if line.startswith("-----")]
+    rows = [line.split() for line in lines[rules[0] + 1:rules[1]]]
+    assert [int(r[0]) for r in rows] == [ref.contract.calendar(t)
+                                         for t in range(1, ref.years + 1)]
+    for t, r in enumerate(rows):
+        assert r[1:] == [f"{Decimal(net[p][t]) / 100:,.2f}" for p in ref.parties]
 
 
 @pytest.mark.parametrize("name", EXAMPLE_FILES)
 def test_example_runs_as_csv(name):
+    """The ledger CSV holds every money entry: its amounts add up, by party and kind, to the
+    independent exact reading's totals (tests/reference.py)."""
+    import csv
+    import io
+
     proc = _sharing(EXAMPLES / name, "csv")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip()
+    body = "".join(line for line in io.StringIO(proc.stdout) if not line.startswith("#"))
+    got: dict[tuple[str, str], int] = {}
+    for row in csv.DictReader(io.StringIO(body)):
+        if row["party"]:
+            key = (row["party"], row["kind"])
+            got[key] = got.get(key, 0) + fen(row["amount_yuan"])
+    ref = _reference(name)
+    wanted = {(p, k): v for p, kinds in ref.totals_by_kind().items() for k, v in kinds.items()}
+    assert {k: v for k, v in got.items() if v} == wanted
+
+
+@functools.cache
+def _reference(name: str):
+    from reference import compute
+
+    from sharing.api import load_file
+
+    return compute(load_file(str(EXAMPLES / name)))
 
 
 def test_every_example_file_is_listed():

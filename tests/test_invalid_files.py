@@ -18,15 +18,13 @@ file, a tag that would touch a file) are generated into a temporary directory.
 
 The CLI contract tested (on an invalid contract): exit status 2, nothing on stdout, one line
 per problem on stderr of the form `FILE: PATH: MESSAGE` (PATH `(file)` for a file-level
-problem), never a Python traceback, and an answer in under a second.
+problem), never a Python traceback. (How fast the answer comes is measured by benchmarks/, not here.)
 """
 
-import os
 import random
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,13 +33,12 @@ import pytest
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "data" / "invalid"
 PROJECT = HERE.parent
-VALID_CONTROL = (
-    PROJECT.parent / "shared" / "conformance" / "01-hangzhou-quzhou-increment-baseline.yaml"
-)
+VALID_CONTROL = PROJECT / "tests" / "conformance" / "01-hangzhou-quzhou-increment-baseline.yaml"
 SHARING = Path(sys.executable).with_name("sharing")
 COMMANDS = ("validate", "run")
-TIME_LIMIT = float(os.environ.get("SHARING_TEST_TIME_LIMIT", "1.0"))  # seconds, wall time, per invocation
-TIMEOUT = 10  # seconds: a hang fails instead of blocking the suite
+#: A hang guard, not a speed test (speed is measured by benchmarks/): a refusal that never
+#: comes fails instead of blocking the suite; generous, so a busy machine never trips it.
+TIMEOUT = 120
 EXIT_INVALID = 2
 
 
@@ -74,21 +71,11 @@ def read_header(path: Path) -> tuple[str, list[str], list[float]]:
     return expect, header, limits
 
 
-def run_cli(command: str, file: Path, cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
-    """Run the CLI; the time is the faster of two runs when the first passes the limit, so a
-    moment of load on a shared CI machine does not count as the CLI being slow."""
-    result, elapsed = _run_cli_once(command, file, cwd)
-    if elapsed >= TIME_LIMIT:
-        result, again = _run_cli_once(command, file, cwd)
-        elapsed = min(elapsed, again)
-    return result, elapsed
-
-
-def _run_cli_once(command: str, file: Path, cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
+def run_cli(command: str, file: Path, cwd: Path) -> subprocess.CompletedProcess:
+    """Run the CLI on one file, with a hang guard."""
     if not SHARING.exists():
         pytest.fail(f"console script not found: {SHARING} (pip install -e '.[test]')")
     argv = [str(SHARING), command, str(file)]
-    start = time.perf_counter()
     try:
         result = subprocess.run(
             argv,
@@ -101,7 +88,7 @@ def _run_cli_once(command: str, file: Path, cwd: Path) -> tuple[subprocess.Compl
         )
     except subprocess.TimeoutExpired:
         pytest.fail(f"`sharing {command} {file.name}` did not finish within {TIMEOUT} s")
-    return result, time.perf_counter() - start
+    return result
 
 
 NUMBER = re.compile(r"\d+(?:[.,_]\d+)*")
@@ -130,7 +117,6 @@ def check_refused(
     file: Path,
     expect: str,
     result: subprocess.CompletedProcess,
-    elapsed: float,
     limits: Sequence[float] = (),
 ) -> None:
     shown = f"`sharing {command} {file.name}`\n--- stderr ---\n{result.stderr[:3000]}"
@@ -157,7 +143,6 @@ def check_refused(
         assert names_a_limit(result.stderr, file, limits), (
             f"the message does not name the limit (a number besides {limits}) in {shown}"
         )
-    assert elapsed < TIME_LIMIT, f"took {elapsed:.2f} s (limit {TIME_LIMIT} s): {shown}"
 
 
 # ------------------------------------------------------------------------------------ corpus
@@ -187,8 +172,8 @@ def test_invalid_file_refused(path: Path, command: str, tmp_path: Path):
         raw = path.read_bytes().split(b"\n")
         target = tmp_path / path.name
         target.write_bytes(b"\n".join(raw[len(header) :]))
-    result, elapsed = run_cli(command, target, cwd=tmp_path)
-    check_refused(command, target, expect, result, elapsed, limits)
+    result = run_cli(command, target, cwd=tmp_path)
+    check_refused(command, target, expect, result, limits)
     assert not (tmp_path / "hacked").exists()
 
 
@@ -290,19 +275,18 @@ def test_generated_file_refused(name: str, command: str, generated, tmp_path: Pa
     if name == "size-50mib":
         # the limit may be stated in bytes, kB/KiB or MB/MiB: none of those is the file's size
         offending = [BIG_SIZE, BIG_SIZE / 1e3, BIG_SIZE / 2**10, BIG_SIZE / 1e6, BIG_SIZE / 2**20]
-    result, elapsed = run_cli(command, path, cwd=tmp_path)
-    check_refused(command, path, expect, result, elapsed, offending)
+    result = run_cli(command, path, cwd=tmp_path)
+    check_refused(command, path, expect, result, offending)
     assert not (tmp_path / "hacked").exists(), "the YAML tag was executed"
 
 
 # ------------------------------------------------------------------------------------ control
 
 
-@pytest.mark.skipif(not VALID_CONTROL.exists(), reason="shared conformance suite not present")
 @pytest.mark.parametrize("command", COMMANDS)
 def test_valid_control_accepted(command: str, tmp_path: Path):
     """The same harness on a valid contract: exit 0, no traceback (the refusals are not blanket)."""
-    result, _ = run_cli(command, VALID_CONTROL, cwd=tmp_path)
+    result = run_cli(command, VALID_CONTROL, cwd=tmp_path)
     assert "Traceback" not in result.stderr, result.stderr[:3000]
     assert result.returncode == 0, (
         f"`sharing {command}` on a valid contract exited {result.returncode}\n{result.stderr[:3000]}"

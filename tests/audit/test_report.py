@@ -38,8 +38,7 @@ def test_each_preset_report_renders_in_chinese(name, tmp_path):
     pdf = render_pdf(contract, result, lang="zh")
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert result["contract_sha256"].encode() in pdf  # document properties
-    if not POPPLER:
-        pytest.skip("poppler-utils is not installed (.ci/run installs it)")
+    assert POPPLER, "poppler-utils is missing: ./scripts/test installs it (apt-get install poppler-utils)"
     pages = _text(pdf, tmp_path)
     assert len(pages) >= 5
     for page in pages:
@@ -93,3 +92,24 @@ def test_a_bad_language_is_refused():
 def test_a_cjk_font_is_found():
     (path, _index), _bold, _fallback = find_fonts()
     assert path
+
+
+def test_the_bundled_font_prints_chinese_with_no_system_font(tmp_path, monkeypatch):
+    """With every system font hidden and no SHARING_PDF_FONT, the PDF uses the font shipped in
+    the package, and its Chinese comes back out of the text layer."""
+    from sharing import report
+
+    monkeypatch.delenv("SHARING_PDF_FONT", raising=False)
+    monkeypatch.setattr(report, "FONT_CANDIDATES", [])
+    monkeypatch.setattr(report, "_DEJAVU", str(tmp_path / "none.ttf"))
+    monkeypatch.setattr(report, "_DROID", str(tmp_path / "none.ttf"))
+    (path, _index), _bold, _fallback = report.find_fonts()
+    assert path == report.BUNDLED_FONT
+    contract = load_file(str(preset_path(ORDER[0])))
+    pdf = render_pdf(contract, run_contract(contract), lang="zh")
+    assert POPPLER, "poppler-utils is missing: ./scripts/test installs it"
+    whole = "\n".join(_text(pdf, tmp_path))
+    for heading in ("利益分享测算报告", "合同条款", "各方汇总"):
+        assert heading in whole, heading
+    for party in contract.parties:
+        assert party.name.split("/")[0].strip()[:3] in whole

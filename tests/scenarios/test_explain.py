@@ -17,7 +17,7 @@ from sharing.scenarios.symbolic import SymbolicRun, evaluate
 
 from .conftest import EXAMPLES, ROOT, fen
 
-CONFORMANCE = ROOT.parent / "shared" / "conformance"
+CONFORMANCE = ROOT / "tests" / "conformance"
 CONTRACTS = sorted(EXAMPLES.glob("*.yaml")) + sorted(CONFORMANCE.glob("*.yaml"))
 
 

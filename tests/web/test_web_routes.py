@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from webhelpers import BIG, bth_example, csrf_token, form_doc, post_contract
+from webhelpers import BIG, CONFORMANCE, bth_example, csrf_token, form_doc, post_contract
 
 
 def run_ok(client, doc) -> str:
@@ -79,9 +79,18 @@ def test_results_table_shows_the_engines_amounts(client):
 
 
 def test_results_in_wan(client):
-    sha = run_ok(client, form_doc(bth_example()))
-    html = client.get(f"/results/{sha}?unit=wan", headers={"Accept-Language": "zh-CN"})
-    assert "万元" in html.data.decode()
+    """The party totals are shown in the unit asked for. Figures: conformance 02's expected net
+    totals, 26,370,207.88 and 107,900,976.83 yuan; in 万元 by hand 2,637.020788 -> 2,637.02 and
+    10,790.097683 -> 10,790.10 (half up to 0.01 万)."""
+    sha = run_ok(client, form_doc(CONFORMANCE / "02-beijing-baoding-92hao-wan.yaml"))
+
+    def totals(unit: str) -> list[str]:
+        html = client.get(f"/results/{sha}?unit={unit}",
+                          headers={"Accept-Language": "zh-CN"}).data.decode()
+        return re.findall(r'class="num net-total">([^<]*)<', html)
+
+    assert totals("wan") == ["2,637.02", "10,790.10"]
+    assert totals("yuan") == ["26,370,207.88", "107,900,976.83"]
 
 
 def test_unknown_result_is_404(client):

@@ -12,9 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 EXAMPLES = ROOT / "examples"
-CONFORMANCE = ROOT.parent / "shared" / "conformance"
-if not CONFORMANCE.is_dir():  # CI: shared/ is laid beside the clone
-    CONFORMANCE = ROOT.parent.parent / "shared" / "conformance"
+CONFORMANCE = ROOT / "tests" / "conformance"
 BIG = DATA / "thirty-years-every-clause.yaml"
 
 
