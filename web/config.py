@@ -5,7 +5,7 @@
 | ``SECRET_KEY`` | random per instance, kept in ``instance/secret_key`` | signs sessions and CSRF tokens |
 | ``DATABASE_URL`` | ``sqlite:///<instance>/sharing.sqlite3`` | SQLAlchemy URL; ``postgresql+psycopg://…`` for PostgreSQL |
 | ``SHARING_MAX_UPLOAD_MB`` | 8 | largest request body accepted, in MiB |
-| ``SHARING_EXAMPLES_DIR`` | the repository's ``examples/`` | contracts listed on the home page |
+| ``SHARING_EXAMPLES_DIR`` | the bundled ``examples/`` (``sharing/examples``) | contracts listed on the home page |
 | ``SHARING_DEFAULT_LOCALE`` | ``zh_CN`` | language when the browser states no preference we have |
 """
 
@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The bundled example contracts: examples/ of the repository, linked into the sharing package
+#: (sharing/examples), so an installed, non-editable copy finds them too.
+BUNDLED_EXAMPLES = Path(__file__).resolve().parent.parent / "sharing" / "examples"
 
 
 def _secret_key(instance_path: str) -> str:
@@ -53,7 +56,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "DATABASE_URL": db,
         "MAX_CONTENT_LENGTH": int(max_mb * 1024 * 1024),
         "MAX_FORM_MEMORY_SIZE": int(max_mb * 1024 * 1024),
-        "EXAMPLES_DIR": os.environ.get("SHARING_EXAMPLES_DIR", str(ROOT / "examples")),
+        "EXAMPLES_DIR": os.environ.get("SHARING_EXAMPLES_DIR", str(BUNDLED_EXAMPLES)),
         "BABEL_DEFAULT_LOCALE": os.environ.get("SHARING_DEFAULT_LOCALE", "zh_CN"),
         "WTF_CSRF_TIME_LIMIT": None,  # a long form may take an afternoon to fill in
         "SESSION_COOKIE_SAMESITE": "Lax",
