@@ -42,7 +42,7 @@ from schemas.contract import Contract
 from schemas.errors import InvalidContract
 from sharing.api import load_file, parse_contract, run_contract
 
-CONF = pathlib.Path(__file__).resolve().parents[1] / "conformance"
+CONF = pathlib.Path(__file__).resolve().parent / "conformance"
 
 #: The general properties draw contracts without the triggers of the engine bugs still open
 #: (see BUGS at the end). Every switch is on today and no bug is open; ``valid`` and ``run``
