@@ -246,9 +246,11 @@ _ready: weakref.WeakSet[Engine] = weakref.WeakSet()
 def _add_keyed_columns(conn: Connection) -> None:
     have = {c["name"] for c in inspect(conn).get_columns(TABLE)}
     q = conn.dialect.identifier_preparer.quote
-    for name, sqltype in _KEYED_COLUMNS.items():
-        if name not in have:
-            conn.execute(text(f"ALTER TABLE {TABLE} ADD COLUMN {q(name)} {sqltype}"))
+    missing = [n for n in _KEYED_COLUMNS if n not in have]
+    for name in missing:
+        conn.execute(text(f"ALTER TABLE {TABLE} ADD COLUMN {q(name)} {_KEYED_COLUMNS[name]}"))
+    if missing:  # a table of before the key: it gets the triggers of now (TRUNCATE on PG)
+        _create_triggers(conn)
 
 
 def ensure_schema(bind: Engine | Connection, *, recheck: bool = False) -> None:
