@@ -3,8 +3,8 @@
 Each :class:`Phrase` has a template in each language (``{party} receives {amount} from
 {clause} in {year}`` / ``{party}在{year}年从{clause}分得{amount}``), the regular expression
 made from it, and a check: a plain function of the contract under audit that returns what
-was expected and what the contract gives. :mod:`sharing.audit.steps` binds these to
-pytest-bdd; ``docs/audit-steps.md`` documents them (a test keeps the two in step); an
+was expected and what the contract gives. :mod:`sharing.audit.steps` runs them (in process,
+for :mod:`sharing.audit.runner`); ``docs/audit-steps.md`` documents them (a test keeps the two in step); an
 unknown step is answered with the list of templates of its language.
 
 Placeholders: ``{party}``, ``{clause}``, ``{pool}``, ``{stream}`` are ids (write an id that is
@@ -182,6 +182,7 @@ class Subject:
                 kinds: tuple[str, ...] | None = None, years: Callable[[int], bool] | None = None,
                 stream: str | None = None) -> int:
         total = 0
+        self.last_entries: list[dict[str, Any]] = []  # what the last check added up
         for e in self.result["entries"]:
             if party is not None and e["party"] != party:
                 continue
@@ -194,6 +195,7 @@ class Subject:
             if years is not None and not years(e["year"]):
                 continue
             total += parse_amount(e["amount"])
+            self.last_entries.append(e)
         return total
 
     def events(self, kind: str, clause: str | None = None) -> list[dict[str, Any]]:
