@@ -122,9 +122,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from .verify import verify_result
 
     contract = load_file(args.file)
+    was = load_file(args.contract_was) if args.contract_was else None
     try:
         raw = Path(args.result).read_bytes()
-        outcome = verify_result(raw, contract)
+        outcome = verify_result(raw, contract, was, limit=args.limit)
     except FileNotFoundError:
         sys.stderr.write(f"no result file {args.result}\n")
         return EXIT_INVALID
@@ -291,6 +292,10 @@ def register(sub: Any) -> None:
                        "show the first difference")
     p.add_argument("result", metavar="RESULT.json")
     p.add_argument("file", metavar="CONTRACT")
+    p.add_argument("--contract-was", metavar="FILE", help="the contract the result was computed "
+                   "from: list every contract field that differs")
+    p.add_argument("--limit", type=int, default=20, help="differences to list (the count of "
+                   "all is always given; default 20)")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("report", help="write the PDF report of a contract")

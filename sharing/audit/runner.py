@@ -279,6 +279,8 @@ def _run_pickle(pickle: dict[str, Any], nodes: dict[str, dict[str, Any]], featur
         if blocked is not None and phrase.type == "then":
             st.status, st.message = "not applicable", blocked
             continue
+        if ctx.source is not None:
+            ctx.source.subject.last_entries = []  # the explanation is this check's own
         try:
             outcome = stepmod.run_step(ctx, phrase, args, doc)
         except vocab.AuditError as e:

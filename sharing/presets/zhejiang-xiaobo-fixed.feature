@@ -37,4 +37,4 @@
       而且 qujiang的净额合计为1,000,000.00元
       而且 qujiang的净现值为-17,494,150.42元，误差不超过0.01元
       而且 yinzhou从host_tax共分得10,900,000.00元
-      而且 静态检查没有警告
+      而且 静态检查在parties[2]给出party_receives_nothing警告
