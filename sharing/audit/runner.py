@@ -129,6 +129,21 @@ class AuditReport:
         d["summary"] = self.summary
         return d
 
+    def summary_line_zh(self) -> str:
+        """The same figures as :meth:`summary_line`, in Chinese (the web page's wording)."""
+        from .i18n import tr
+
+        sm = self.summary
+        return tr("zh", "Scenarios: %(n)s (passed %(passed)s, failed %(failed)s, error "
+                  "%(error)s, unknown step %(unknown)s); checks: %(c)s (passed %(cp)s, failed "
+                  "%(cf)s, not applicable %(cn)s, error %(ce)s, unknown step %(cu)s).",
+                  n=sm["scenarios"], passed=sm["scenario_counts"]["passed"],
+                  failed=sm["scenario_counts"]["failed"], error=sm["scenario_counts"]["error"],
+                  unknown=sm["scenario_counts"]["unknown step"], c=sm["checks"],
+                  cp=sm["check_counts"]["passed"], cf=sm["check_counts"]["failed"],
+                  cn=sm["check_counts"]["not applicable"], ce=sm["check_counts"]["error"],
+                  cu=sm["check_counts"]["unknown"])
+
     def summary_line(self) -> str:
         s = self.summary
         sc = ", ".join(f"{n} {k}" for k, n in s["scenario_counts"].items() if n) or "none run"
@@ -136,6 +151,12 @@ class AuditReport:
         return (f"{s['scenarios']} scenario{'s' if s['scenarios'] != 1 else ''}: {sc}; "
                 f"{s['checks']} check{'s' if s['checks'] != 1 else ''}: {ch}"
                 + (f"; {len(self.errors)} feature error(s)" if self.errors else ""))
+
+    @property
+    def language(self) -> str:
+        """zh when every scenario is written in Chinese, else en."""
+        return "zh" if self.scenarios and all(s.language == "zh" for s in self.scenarios) \
+            else "en"
 
     def format(self, verbose: bool = True) -> str:
         lines = [f"audit of {self.contract_name}" if self.contract_name else "audit",
@@ -146,16 +167,25 @@ class AuditReport:
         for f in self.feature_files or [{"name": n, "sha256": ""} for n in self.features]:
             lines.append(f"feature         {f['name']}  sha256 {f['sha256']}")
         lines.append("")
+        from .i18n import tr
+
         for sc in self.scenarios:
+            lg = sc.language
             ex = (" [" + ", ".join(f"{k}={v}" for k, v in sc.example.items()) + "]"
                   if sc.example else "")
-            lines.append(f"{sc.status.upper():8} {sc.feature}:{sc.line}  {sc.scenario}{ex}")
+            status = sc.status.upper() if lg == "en" else {
+                "passed": "通过", "failed": "未通过", "error": "出错",
+                "unknown step": "未知步骤"}.get(sc.status, sc.status)
+            lines.append(f"{status:8} {sc.feature}:{sc.line}  {sc.scenario}{ex}")
             if sc.contract is not None:
                 c = sc.contract
-                what = {"argument": "the contract under audit", "preset": f"preset {c['name']}",
-                        "file": f"file {c['name']}", "inline": "inline contract"}[c["kind"]]
-                lines.append(f"         against {what}: contract sha256 {c['contract_sha256']}"
-                             f", result sha256 {c['result_sha256'] or '-'}")
+                what = {"argument": tr(lg, "the contract under audit"),
+                        "preset": tr(lg, "preset %(name)s", name=c["name"]),
+                        "file": tr(lg, "file %(name)s", name=c["name"]),
+                        "inline": tr(lg, "inline contract")}[c["kind"]]
+                lines.append("         " + tr(
+                    lg, "against %(what)s: contract sha256 %(c)s, result sha256 %(r)s",
+                    what=what, c=c["contract_sha256"], r=c["result_sha256"] or "-"))
             for st in sc.steps:
                 mark = {"passed": "✓", "failed": "✗", "error": "!", "unknown": "?",
                         "not applicable": "-"}.get(st.status, " ")
@@ -163,18 +193,22 @@ class AuditReport:
                     continue
                 head = f"  {mark} {st.keyword} {st.text}"
                 if st.status == "not applicable":
-                    head += "   (not applicable)"
+                    head += "   (" + tr(lg, "not applicable") + ")"
                 if st.expected is not None:
-                    head += f"\n      expected {st.expected}\n      actual   {st.actual}"
+                    head += (f"\n      {tr(lg, 'expected'):8} {st.expected}"
+                             f"\n      {tr(lg, 'actual'):8} {st.actual}")
                 lines.append(head)
                 if st.status == "failed":
-                    lines += [f"      because  {w}" for w in st.explanation]
+                    lines += [f"      {tr(lg, 'because'):8} {w}" for w in st.explanation]
                 if st.status in ("error", "unknown", "not applicable") and st.message:
                     lines += ["      " + m for m in st.message.splitlines()]
         for err in self.errors:
             lines.append(f"ERROR    {err.get('where', '')}")
             lines += ["      " + m for m in str(err.get("message", "")).splitlines()[-20:]]
-        lines += ["", self.summary_line(), "AUDIT PASSED" if self.passed else "AUDIT FAILED"]
+        lines += ["", self.summary_line()]
+        if self.language == "zh":
+            lines.append(self.summary_line_zh())
+        lines.append("AUDIT PASSED" if self.passed else "AUDIT FAILED")
         return "\n".join(lines) + "\n"
 
 
@@ -234,19 +268,24 @@ def _lang(language: str, text: str = "") -> str:
 
 def _unknown_message(keyword: str, text: str, lang: str) -> str:
     from . import vocab
+    from .i18n import tr
 
     near = vocab.suggest(text, lang)
-    hint = vocab.quoting_hint(text, lang) if hasattr(vocab, "quoting_hint") else None
-    return (f"unknown step: {keyword} {text}\n"
-            + (f"closest phrase: {near}\n" if near and near != text else "")
+    hint = vocab.quoting_hint(text, lang)
+    return (tr(lang, "unknown step: %(step)s", step=f"{keyword} {text}") + "\n"
+            + (tr(lang, "closest phrase: %(phrase)s", phrase=near) + "\n"
+               if near and near != text else "")
             + (f"{hint}\n" if hint else "")
-            + "the phrases that exist:\n  " + "\n  ".join(vocab.phrase_list(lang)))
+            + tr(lang, "the phrases that exist:") + "\n  "
+            + "\n  ".join(vocab.phrase_list(lang)))
 
 
 def _run_pickle(pickle: dict[str, Any], nodes: dict[str, dict[str, Any]], feature: str,
                 feature_name: str, ctx: Any) -> ScenarioResult:
     from . import steps as stepmod
     from . import vocab
+    from .i18n import outcome as localise
+    from .i18n import tr
 
     scenario_node = nodes[pickle["astNodeIds"][0]]
     example = _examples_of(nodes, pickle["astNodeIds"][1]) if len(pickle["astNodeIds"]) > 1 \
@@ -286,18 +325,20 @@ def _run_pickle(pickle: dict[str, Any], nodes: dict[str, dict[str, Any]], featur
         except vocab.AuditError as e:
             st.status, st.message = "error", str(e)
             if phrase.type != "then":
-                blocked = f"not checked: the step on line {st.line} could not be done ({e})"
+                blocked = tr(lang, "not checked: the step on line %(line)s could not be done "
+                             "(%(why)s)", line=st.line, why=str(e))
             continue
         except Exception as e:  # noqa: BLE001 - the engine refused: reported, never raised
             st.status, st.message = "error", f"{type(e).__name__}: {e}"
             if phrase.type != "then":
-                blocked = f"not checked: the step on line {st.line} could not be done"
+                blocked = tr(lang, "not checked: the step on line %(line)s could not be done "
+                             "(%(why)s)", line=st.line, why=type(e).__name__)
             continue
         if outcome is None:
             continue
-        st.expected, st.actual = outcome.expected, outcome.actual
         diff = re.search(r"\(difference ([^)]+)\)", outcome.actual or "")
         st.difference = diff.group(1) if diff else None
+        st.expected, st.actual = localise(outcome.expected, lang), localise(outcome.actual, lang)
         if not outcome.ok:
             st.status = "failed"
             st.explanation = stepmod.explanation(ctx.need())
