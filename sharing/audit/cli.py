@@ -147,7 +147,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     contract = load_file(args.file)
     result, ident = _identity(contract)
     try:
-        pdf = render_pdf(contract, result, lang=args.lang)
+        pdf = render_pdf(contract, result, lang=args.lang, report_date=args.date)
     except FontMissing as e:
         sys.stderr.write(f"{e}\n")
         return EXIT_FAIL
@@ -302,6 +302,8 @@ def register(sub: Any) -> None:
     p.add_argument("file", metavar="CONTRACT")
     p.add_argument("--pdf", required=True, metavar="OUT")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the report date printed on it "
+                   "(default today, UTC; not part of any hash)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("audit-log", help="the hash-chained audit log of the web app")
