@@ -159,15 +159,26 @@ class AuditReport:
             else "en"
 
     def format(self, verbose: bool = True) -> str:
-        lines = [f"audit of {self.contract_name}" if self.contract_name else "audit",
-                 f"contract sha256 {self.contract_sha256}",
-                 f"result sha256   {self.result_sha256}",
-                 f"engine          benefit-sharing {self.engine_version}",
-                 f"date            {self.at}"]
-        for f in self.feature_files or [{"name": n, "sha256": ""} for n in self.features]:
-            lines.append(f"feature         {f['name']}  sha256 {f['sha256']}")
-        lines.append("")
         from .i18n import tr
+
+        if self.language == "zh":
+            z = "zh"
+            lines = [tr(z, "audit of %(name)s", name=self.contract_name),
+                     f"{tr(z, 'contract SHA-256')}  {self.contract_sha256}",
+                     f"{tr(z, 'result SHA-256')}  {self.result_sha256}",
+                     f"{tr(z, 'engine')}  benefit-sharing {self.engine_version}",
+                     f"{tr(z, 'date (UTC)')}  {self.at}"]
+            for f in self.feature_files:
+                lines.append(f"{tr(z, 'feature file')}  {f['name']}  SHA-256 {f['sha256']}")
+        else:
+            lines = [f"audit of {self.contract_name}" if self.contract_name else "audit",
+                     f"contract sha256 {self.contract_sha256}",
+                     f"result sha256   {self.result_sha256}",
+                     f"engine          benefit-sharing {self.engine_version}",
+                     f"date            {self.at}"]
+            for f in self.feature_files or [{"name": n, "sha256": ""} for n in self.features]:
+                lines.append(f"feature         {f['name']}  sha256 {f['sha256']}")
+        lines.append("")
 
         for sc in self.scenarios:
             lg = sc.language
@@ -205,10 +216,12 @@ class AuditReport:
         for err in self.errors:
             lines.append(f"ERROR    {err.get('where', '')}")
             lines += ["      " + m for m in str(err.get("message", "")).splitlines()[-20:]]
-        lines += ["", self.summary_line()]
-        if self.language == "zh":
-            lines.append(self.summary_line_zh())
-        lines.append("AUDIT PASSED" if self.passed else "AUDIT FAILED")
+        if self.language == "zh":  # the verdict keeps its English token for scripts
+            lines += ["", self.summary_line_zh(),
+                      tr("zh", "AUDIT PASSED") + "（AUDIT PASSED）" if self.passed else
+                      tr("zh", "AUDIT FAILED") + "（AUDIT FAILED）"]
+        else:
+            lines += ["", self.summary_line(), "AUDIT PASSED" if self.passed else "AUDIT FAILED"]
         return "\n".join(lines) + "\n"
 
 
