@@ -39,4 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(negotiate.bp)
     errors.init_app(app)
+    from . import audit
+
+    audit.init_app(app)
     return app

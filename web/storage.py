@@ -9,6 +9,7 @@ or none of it, and nothing saved before it is touched.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -85,11 +86,14 @@ T = TypeVar("T")
 
 
 def _write(engine: Engine, work: Callable[[Connection], T]) -> T:
-    """One transaction; retried when another writer took the audit log's head first."""
+    """One transaction; retried when another writer took the audit log's head first. After
+    the commit the audit log's witness is moved to the new head."""
     for attempt in range(10):
         try:
             with engine.begin() as conn:
-                return work(conn)
+                out = work(conn)
+            audit_log.advance_witness(engine)
+            return out
         except IntegrityError as e:
             if attempt == 9 or ("prev_hash" not in str(e.orig) and "audit_log" not in str(e)):
                 raise
@@ -140,6 +144,15 @@ def migrate(engine: Engine) -> None:
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     migrate(engine)
+    # The audit log's key and witness live outside the database: AUDIT_DIR (or
+    # $SHARING_AUDIT_DIR), else beside the SQLite file, else in the instance folder. Opening
+    # the log makes the key on first start, migrates a log made before the key, and
+    # verifies it against its witness (a log that does not verify is refused appends).
+    folder = app.config.get("AUDIT_DIR") or os.environ.get("SHARING_AUDIT_DIR")
+    if not folder and engine.dialect.name != "sqlite":
+        folder = app.instance_path
+    audit_log.attach(engine, folder=folder)
+    app.extensions["sharing_audit_open"] = audit_log.open_log(engine)
     app.extensions["sharing_db"] = engine
 
 
@@ -299,9 +312,9 @@ def get_run(engine: Engine, sha: str) -> StoredRun | None:
 # ---- audit -------------------------------------------------------------------------------
 
 def append_audit(engine: Engine, action: str, contract_sha: str | None,
-                 result_sha: str | None, detail: str) -> None:
-    """One row of the hash-chained audit log (``sharing.audit.log``)."""
-    audit_log.append(engine, action, contract_sha, result_sha, detail)
+                 result_sha: str | None, detail: str, user: str | None = None) -> None:
+    """One row of the hash-chained, keyed audit log (``sharing.audit.log``)."""
+    audit_log.append(engine, action, contract_sha, result_sha, detail, user=user)
 
 
 def audit_trail(engine: Engine, limit: int = 100) -> list[dict[str, Any]]:

@@ -29,6 +29,12 @@ Kinds (each has a scenario in ``tests/audit/features/check_warnings.feature``):
     the party's receipts never reach under the projections (computed with no trigger).
 ``term_shorter_than_buffer``
     A term (or contract) that ends before a buffer's last year.
+``party_receives_nothing``
+    A party that, under the projections, receives nothing (no baseline, share, cap_excess,
+    dividend or loss receipt other than zero) in any year of the contract.
+``baseline_above_amount``
+    A ``tax_split`` whose baseline is, under the projections, at or above its streams'
+    amount in every year it claims: the increment is always 0, so nothing is ever split.
 
 "Under the projections" means: with the contract's own projected streams. A projection is an
 estimate; a warning that depends on one says so.
@@ -42,7 +48,7 @@ from typing import Any
 
 WARNING_KINDS = ("schedule_gap", "unclaimed_stream", "cap_never_binds", "cap_binds_year_1",
                  "buffer_before_relocation", "guarantee_unfundable", "trigger_never_fires",
-                 "term_shorter_than_buffer")
+                 "term_shorter_than_buffer", "party_receives_nothing", "baseline_above_amount")
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,9 @@ class Warning:  # noqa: A001 - the domain word; never raised
     def as_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "path": self.path, "message": self.message,
                 "message_zh": self.message_zh}
+
+
+_RECEIPTS = ("baseline", "share", "cap_excess", "dividend", "loss")
 
 
 def _fen(amount: str) -> int:
@@ -165,7 +174,52 @@ class _Checker:
                 self.pool(i, cl)
             if isinstance(cl, Exit):
                 self.triggers(i, cl)
+            if isinstance(cl, TaxSplit) and cl.baseline is not None:
+                self.baseline_above(i, cl)
+        self.parties_without_receipts()
         return self.out
+
+    def parties_without_receipts(self) -> None:
+        """§3: a party's receipts are its baseline, share, cap_excess, dividend and loss."""
+        got: dict[str, bool] = {p.id: False for p in self.c.parties}
+        for e in self.result["entries"]:
+            if e["kind"] in _RECEIPTS and e["party"] in got and _fen(e["amount"]) != 0:
+                got[e["party"]] = True
+        c = self.c
+        span = f"{c.calendar(1)}–{c.calendar(c.years)}"
+        for i, p in enumerate(c.parties):
+            if not got[p.id]:
+                self.warn("party_receives_nothing", f"parties[{i}]",
+                          f"under the contract's projections {p.id} receives nothing in any "
+                          f"year ({span}): no clause gives it a baseline, share, cap_excess, "
+                          f"dividend or loss receipt",
+                          f"按合同自身的预测，{p.id} 在任何一年（{span}）都没有任何所得："
+                          f"没有条款给予其基数、分成、超上限转分、分红或亏损分担")
+
+    def baseline_above(self, i: int, cl: Any) -> None:
+        """§3.1: increment = max(0, amount − baseline); only the increment is split."""
+        if cl.basis != "increment":
+            return
+        shared = baseline = 0
+        years: set[int] = set()
+        for e in self.result["entries"]:
+            if e["clause"] != cl.id:
+                continue
+            if e["kind"] in ("share", "cap_excess"):
+                shared += abs(_fen(e["amount"]))
+            elif e["kind"] == "baseline":
+                baseline += _fen(e["amount"])
+                years.add(e["year"])
+        if baseline > 0 and shared == 0:
+            c = self.c
+            self.warn("baseline_above_amount", f"clauses[{i}].baseline",
+                      f"under the contract's projections the baseline of {cl.id} is at or above "
+                      f"its streams' amount in every year it claims ({min(years)}–{max(years)}): "
+                      f"the increment is always 0 and nothing is ever split; "
+                      f"{cl.baseline.owner or c.receiving} takes it all as baseline",
+                      f"按合同自身的预测，{cl.id} 的基数在其认领的每一年（{min(years)}–{max(years)}）"
+                      f"都不低于税源金额：增量始终为 0，从未分成；全部作为基数归 "
+                      f"{cl.baseline.owner or c.receiving}")
 
     def unclaimed_streams(self) -> None:
         claimed = {sid for (sid, _t) in self.claims}

@@ -122,9 +122,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from .verify import verify_result
 
     contract = load_file(args.file)
+    was = load_file(args.contract_was) if args.contract_was else None
     try:
         raw = Path(args.result).read_bytes()
-        outcome = verify_result(raw, contract)
+        outcome = verify_result(raw, contract, was, limit=args.limit)
     except FileNotFoundError:
         sys.stderr.write(f"no result file {args.result}\n")
         return EXIT_INVALID
@@ -146,7 +147,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     contract = load_file(args.file)
     result, ident = _identity(contract)
     try:
-        pdf = render_pdf(contract, result, lang=args.lang)
+        pdf = render_pdf(contract, result, lang=args.lang, report_date=args.date)
     except FontMissing as e:
         sys.stderr.write(f"{e}\n")
         return EXIT_FAIL
@@ -157,7 +158,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 # ---- audit-log --------------------------------------------------------------------------------
 
-def cmd_log_verify(args: argparse.Namespace) -> int:
+def _log_engine(args: argparse.Namespace) -> Any:
+    """The engine for --database, attached to its key and witness (--audit-dir, --witness);
+    None (and a message) when the SQLite file does not exist."""
     from . import log
 
     url = args.database or log.default_database_url()
@@ -168,15 +171,79 @@ def cmd_log_verify(args: argparse.Namespace) -> int:
         if not path.exists():
             sys.stderr.write(f"no audit log database at {path} (start the web app once, or "
                              f"give --database URL)\n")
-            return EXIT_INVALID
+            return None
     engine = log.engine_for(url)
+    log.attach(engine, folder=args.audit_dir, witness=args.witness,
+               create=args.log_command != "verify")
+    return engine
+
+
+def cmd_log_verify(args: argparse.Namespace) -> int:
+    from . import log
+    from .logkey import Checkpoint
+
+    cp = None
+    if args.checkpoint:
+        try:
+            with open(args.checkpoint, "rb") as f:
+                cp = Checkpoint.parse(f.read())
+        except (OSError, ValueError) as e:
+            sys.stderr.write(f"{args.checkpoint}: {e}\n")
+            return EXIT_INVALID
+    engine = _log_engine(args)
+    if engine is None:
+        return EXIT_INVALID
     try:
-        check = log.verify(engine, expect_head=args.expect_head)
+        check = log.verify(engine, expect_head=args.expect_head, checkpoint=cp)
     finally:
         engine.dispose()
     _out(f"database {engine.url.render_as_string(hide_password=True)}")
     _out(check.format())
     return EXIT_OK if check.ok else EXIT_FAIL
+
+
+def cmd_log_checkpoint(args: argparse.Namespace) -> int:
+    from . import log
+
+    engine = _log_engine(args)
+    if engine is None:
+        return EXIT_INVALID
+    try:
+        cp = log.checkpoint(engine)
+    except log.LogRefused as e:
+        sys.stderr.write(f"{e}\n")
+        return EXIT_FAIL
+    finally:
+        engine.dispose()
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(cp.to_json())
+    else:
+        _out(cp.to_json().rstrip("\n"))
+    return EXIT_OK
+
+
+def cmd_log_admin(args: argparse.Namespace) -> int:
+    """migrate, rewitness, rotate-key: each appends a row saying what was done."""
+    from . import log
+
+    engine = _log_engine(args)
+    if engine is None:
+        return EXIT_INVALID
+    try:
+        if args.log_command == "migrate":
+            row = log.migrate(engine)
+        elif args.log_command == "rewitness":
+            row = log.rewitness(engine, args.reason)
+        else:
+            row = log.rotate_key(engine)
+    except (log.LogRefused, ValueError) as e:
+        sys.stderr.write(f"{e}\n")
+        return EXIT_FAIL
+    finally:
+        engine.dispose()
+    _out(f"row {row['id']}: {row['action']} {row['detail']}")
+    return EXIT_OK
 
 
 def cmd_log_show(args: argparse.Namespace) -> int:
@@ -225,22 +292,48 @@ def register(sub: Any) -> None:
                        "show the first difference")
     p.add_argument("result", metavar="RESULT.json")
     p.add_argument("file", metavar="CONTRACT")
+    p.add_argument("--contract-was", metavar="FILE", help="the contract the result was computed "
+                   "from: list every contract field that differs")
+    p.add_argument("--limit", type=int, default=20, help="differences to list (the count of "
+                   "all is always given; default 20)")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("report", help="write the PDF report of a contract")
     p.add_argument("file", metavar="CONTRACT")
     p.add_argument("--pdf", required=True, metavar="OUT")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the report date printed on it "
+                   "(default today, UTC; not part of any hash)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("audit-log", help="the hash-chained audit log of the web app")
     logsub = p.add_subparsers(dest="log_command", required=True)
-    v = logsub.add_parser("verify", help="detect edited, deleted or reordered rows")
-    v.add_argument("--database", metavar="URL", help="SQLAlchemy URL (default: $DATABASE_URL, "
-                   "else the web app's instance/sharing.sqlite3)")
+    v = logsub.add_parser("verify", help="detect edited, deleted, reordered, re-chained, "
+                          "forged, truncated rows, an emptied log, missing triggers")
     v.add_argument("--expect-head", metavar="HASH", help="a head hash noted earlier: it must "
                    "still be in the log")
+    v.add_argument("--checkpoint", metavar="FILE", help="a checkpoint kept earlier (from "
+                   "`audit-log checkpoint` or the /audit page); default: the witness")
     v.set_defaults(func=cmd_log_verify)
+    c = logsub.add_parser("checkpoint", help="print (or --out FILE) the signed head, to keep")
+    c.add_argument("--out", metavar="FILE")
+    c.set_defaults(func=cmd_log_checkpoint)
+    m = logsub.add_parser("migrate", help="adopt a log written before the key")
+    m.set_defaults(func=cmd_log_admin)
+    r = logsub.add_parser("rewitness", help="write a new witness at the current head, after a "
+                          "refusal was resolved (every row must check)")
+    r.add_argument("--reason", required=True, help="why (recorded in the log)")
+    r.set_defaults(func=cmd_log_admin)
+    k = logsub.add_parser("rotate-key", help="sign new rows with a new key")
+    k.set_defaults(func=cmd_log_admin)
+    for sp in (v, c, m, r, k):
+        sp.add_argument("--database", metavar="URL", help="SQLAlchemy URL (default: "
+                        "$DATABASE_URL, else the web app's instance/sharing.sqlite3)")
+        sp.add_argument("--audit-dir", metavar="DIR", help="where the key and the witness are "
+                        "(default: $SHARING_AUDIT_DIR, else beside the SQLite file, else the "
+                        "instance folder)")
+        sp.add_argument("--witness", metavar="FILE", help="the witness file (default: "
+                        "<audit dir>/<database>.audit-witness.json)")
     s = logsub.add_parser("show", help="print the newest rows")
     s.add_argument("--database", metavar="URL")
     s.add_argument("--limit", type=int, default=50)

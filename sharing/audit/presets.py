@@ -20,7 +20,8 @@ PRESET_DIR = Path(__file__).resolve().parents[1] / "presets"
 
 #: The presets in the order the issue lists them; files not listed follow alphabetically.
 ORDER = ("bth-92hao", "jiangsu-south-north", "zhongguancun-operated", "zhejiang-xiaobo-fixed",
-         "zhejiang-xiaobo-floor", "kunming-key-enclave", "reverse-enclave-quzhou")
+         "zhejiang-xiaobo-floor", "kunming-key-enclave", "reverse-enclave-quzhou",
+         "eurasian-corridor-buffer")
 
 
 @dataclass(frozen=True)

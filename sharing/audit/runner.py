@@ -1,30 +1,40 @@
-"""Run auditor-written ``.feature`` files against a contract through pytest-bdd.
+"""Run auditor-written ``.feature`` files against a contract, in process, every check evaluated.
 
     report = run_audit(contract, {"my-checks.feature": text})
     report.passed            # every scenario passed (and there was at least one)
-    print(report.format())   # each scenario passed/failed, actual next to expected
+    print(report.format())   # each scenario and check: passed / failed / not applicable
 
-The features are written to a temporary folder with a generated test module that binds them
-(``scenarios("features")``) and run by pytest in a process of its own, with the step
-vocabulary of :mod:`sharing.audit.vocab` loaded as a plugin (:mod:`sharing.audit.steps`).
-A process of its own keeps pytest's global state (imports, logging capture, plugins) out of
-the caller: the web app calls this from a request. Features may be English or
-``# language: zh-CN``.
+Features are parsed with the official Gherkin parser (``gherkin-official``: the grammar,
+``# language: zh-CN`` keywords, Backgrounds, Scenario Outlines with Examples, Rules and
+docstrings as Cucumber defines them) and each step is matched against the phrases of
+:mod:`sharing.audit.vocab` and run by :mod:`sharing.audit.steps`. A failing Then-step does not
+stop its scenario: every check is evaluated and reported **passed**, **failed** (expected,
+actual, the difference and the explanation of the entries it added up) or **not applicable**
+(an earlier Given or When could not be done, so there is no contract to check). A step the
+vocabulary does not know is **unknown** (with the closest phrase and the list); one that
+cannot be done as written (a year outside the contract, an unknown party) is an **error**.
+
+Each scenario names the contract it ran against (the contract under audit, a preset, a file
+or an inline contract) with its SHA-256 and its result's SHA-256; the report names each
+feature file with the SHA-256 of its text, the engine version and the date (docs/audit.md).
 """
 
 from __future__ import annotations
 
-import json
-import os
+import datetime as _dt
+import hashlib
 import re
-import subprocess
-import sys
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-RUN_TIMEOUT = 600
+#: Check outcomes, in the order summaries list them.
+CHECK_STATUSES = ("passed", "failed", "not applicable", "error", "unknown")
+#: Scenario outcomes, in the same order; a scenario takes the first of these its steps have,
+#: read from the end: unknown step, error, failed, then passed.
+SCENARIO_STATUSES = ("passed", "failed", "error", "unknown step")
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -32,10 +42,13 @@ class StepResult:
     keyword: str
     text: str
     line: int
-    status: str  # passed, failed, error, unknown, skipped
+    status: str  # passed, failed, not applicable, error, unknown
     expected: str | None = None
     actual: str | None = None
     message: str = ""
+    is_check: bool = False  # a Then-step (a check) rather than a Given/When
+    difference: str | None = None
+    explanation: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -49,10 +62,17 @@ class ScenarioResult:
     example: dict[str, str] = field(default_factory=dict)
     steps: list[StepResult] = field(default_factory=list)
     message: str = ""
+    #: what it ran against: kind (argument, preset, file, inline), name, contract_sha256,
+    #: result_sha256 (and text_sha256 for a file or inline text); None if it had none
+    contract: dict[str, Any] | None = None
 
     @property
     def passed(self) -> bool:
         return self.status == "passed"
+
+    @property
+    def checks(self) -> list[StepResult]:
+        return [s for s in self.steps if s.is_check]
 
 
 @dataclass
@@ -65,6 +85,9 @@ class AuditReport:
     scenarios: list[ScenarioResult]
     errors: list[dict[str, str]]
     output: str = ""
+    #: each feature file: name and the SHA-256 of its text (UTF-8)
+    feature_files: list[dict[str, str]] = field(default_factory=list)
+    at: str = ""  # when the audit ran (UTC, ISO 8601)
 
     @property
     def passed(self) -> bool:
@@ -72,55 +95,133 @@ class AuditReport:
 
     @property
     def counts(self) -> dict[str, int]:
+        """Scenarios by outcome."""
         out: dict[str, int] = {}
         for s in self.scenarios:
             out[s.status] = out.get(s.status, 0) + 1
         return out
+
+    @property
+    def check_counts(self) -> dict[str, int]:
+        """Checks (Then-steps, and unknown steps) by outcome."""
+        out: dict[str, int] = {}
+        for sc in self.scenarios:
+            for st in sc.steps:
+                if st.is_check or st.status == "unknown":
+                    out[st.status] = out.get(st.status, 0) + 1
+        return out
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The figures every output shows (CLI, JSON, web page): the same numbers."""
+        return {"scenarios": len(self.scenarios),
+                "scenario_counts": {k: self.counts.get(k, 0) for k in SCENARIO_STATUSES},
+                "checks": sum(self.check_counts.values()),
+                "check_counts": {k: self.check_counts.get(k, 0) for k in CHECK_STATUSES},
+                "feature_errors": len(self.errors)}
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("output", None)
         d["passed"] = self.passed
         d["counts"] = self.counts
+        d["check_counts"] = self.check_counts
+        d["summary"] = self.summary
         return d
 
+    def summary_line_zh(self) -> str:
+        """The same figures as :meth:`summary_line`, in Chinese (the web page's wording)."""
+        from .i18n import tr
+
+        sm = self.summary
+        return tr("zh", "Scenarios: %(n)s (passed %(passed)s, failed %(failed)s, error "
+                  "%(error)s, unknown step %(unknown)s); checks: %(c)s (passed %(cp)s, failed "
+                  "%(cf)s, not applicable %(cn)s, error %(ce)s, unknown step %(cu)s).",
+                  n=sm["scenarios"], passed=sm["scenario_counts"]["passed"],
+                  failed=sm["scenario_counts"]["failed"], error=sm["scenario_counts"]["error"],
+                  unknown=sm["scenario_counts"]["unknown step"], c=sm["checks"],
+                  cp=sm["check_counts"]["passed"], cf=sm["check_counts"]["failed"],
+                  cn=sm["check_counts"]["not applicable"], ce=sm["check_counts"]["error"],
+                  cu=sm["check_counts"]["unknown"])
+
+    def summary_line(self) -> str:
+        s = self.summary
+        sc = ", ".join(f"{n} {k}" for k, n in s["scenario_counts"].items() if n) or "none run"
+        ch = ", ".join(f"{n} {k}" for k, n in s["check_counts"].items() if n) or "none"
+        return (f"{s['scenarios']} scenario{'s' if s['scenarios'] != 1 else ''}: {sc}; "
+                f"{s['checks']} check{'s' if s['checks'] != 1 else ''}: {ch}"
+                + (f"; {len(self.errors)} feature error(s)" if self.errors else ""))
+
+    @property
+    def language(self) -> str:
+        """zh when every scenario is written in Chinese, else en."""
+        return "zh" if self.scenarios and all(s.language == "zh" for s in self.scenarios) \
+            else "en"
+
     def format(self, verbose: bool = True) -> str:
-        lines = [f"audit of {self.contract_name}" if self.contract_name else "audit",
-                 f"contract sha256 {self.contract_sha256}",
-                 f"result sha256   {self.result_sha256}",
-                 f"engine          benefit-sharing {self.engine_version}",
-                 "features        " + ", ".join(self.features), ""]
+        from .i18n import tr
+
+        if self.language == "zh":
+            z = "zh"
+            lines = [tr(z, "audit of %(name)s", name=self.contract_name),
+                     f"{tr(z, 'contract SHA-256')}  {self.contract_sha256}",
+                     f"{tr(z, 'result SHA-256')}  {self.result_sha256}",
+                     f"{tr(z, 'engine')}  benefit-sharing {self.engine_version}",
+                     f"{tr(z, 'date (UTC)')}  {self.at}"]
+            for f in self.feature_files:
+                lines.append(f"{tr(z, 'feature file')}  {f['name']}  SHA-256 {f['sha256']}")
+        else:
+            lines = [f"audit of {self.contract_name}" if self.contract_name else "audit",
+                     f"contract sha256 {self.contract_sha256}",
+                     f"result sha256   {self.result_sha256}",
+                     f"engine          benefit-sharing {self.engine_version}",
+                     f"date            {self.at}"]
+            for f in self.feature_files or [{"name": n, "sha256": ""} for n in self.features]:
+                lines.append(f"feature         {f['name']}  sha256 {f['sha256']}")
+        lines.append("")
+
         for sc in self.scenarios:
+            lg = sc.language
             ex = (" [" + ", ".join(f"{k}={v}" for k, v in sc.example.items()) + "]"
                   if sc.example else "")
-            lines.append(f"{sc.status.upper():8} {sc.feature}:{sc.line}  {sc.scenario}{ex}")
+            status = sc.status.upper() if lg == "en" else {
+                "passed": "通过", "failed": "未通过", "error": "出错",
+                "unknown step": "未知步骤"}.get(sc.status, sc.status)
+            lines.append(f"{status:8} {sc.feature}:{sc.line}  {sc.scenario}{ex}")
+            if sc.contract is not None:
+                c = sc.contract
+                what = {"argument": tr(lg, "the contract under audit"),
+                        "preset": tr(lg, "preset %(name)s", name=c["name"]),
+                        "file": tr(lg, "file %(name)s", name=c["name"]),
+                        "inline": tr(lg, "inline contract")}[c["kind"]]
+                lines.append("         " + tr(
+                    lg, "against %(what)s: contract sha256 %(c)s, result sha256 %(r)s",
+                    what=what, c=c["contract_sha256"], r=c["result_sha256"] or "-"))
             for st in sc.steps:
                 mark = {"passed": "✓", "failed": "✗", "error": "!", "unknown": "?",
-                        "skipped": "-"}.get(st.status, " ")
-                if st.status == "skipped":
-                    if verbose:
-                        lines.append(f"  {mark} {st.keyword} {st.text}   (not run)")
-                    continue
+                        "not applicable": "-"}.get(st.status, " ")
                 if not verbose and st.status == "passed" and st.expected is None:
                     continue
                 head = f"  {mark} {st.keyword} {st.text}"
+                if st.status == "not applicable":
+                    head += "   (" + tr(lg, "not applicable") + ")"
                 if st.expected is not None:
-                    head += f"\n      expected {st.expected}\n      actual   {st.actual}"
+                    head += (f"\n      {tr(lg, 'expected'):8} {st.expected}"
+                             f"\n      {tr(lg, 'actual'):8} {st.actual}")
                 lines.append(head)
-                if st.status in ("error", "unknown") and st.message:
+                if st.status == "failed":
+                    lines += [f"      {tr(lg, 'because'):8} {w}" for w in st.explanation]
+                if st.status in ("error", "unknown", "not applicable") and st.message:
                     lines += ["      " + m for m in st.message.splitlines()]
-            if sc.status == "error" and sc.message and not any(
-                    st.status == "error" for st in sc.steps):
-                lines += ["      " + m for m in sc.message.splitlines()[-12:]]
         for err in self.errors:
             lines.append(f"ERROR    {err.get('where', '')}")
             lines += ["      " + m for m in str(err.get("message", "")).splitlines()[-20:]]
-        c = self.counts
-        total = len(self.scenarios)
-        summary = ", ".join(f"{n} {k}" for k, n in sorted(c.items())) or "none run"
-        lines += ["", f"{total} scenario{'s' if total != 1 else ''} — {summary}"
-                  + (f"; {len(self.errors)} feature error(s)" if self.errors else ""),
-                  "AUDIT PASSED" if self.passed else "AUDIT FAILED"]
+        if self.language == "zh":  # the verdict keeps its English token for scripts
+            lines += ["", self.summary_line_zh(),
+                      tr("zh", "AUDIT PASSED") + "（AUDIT PASSED）" if self.passed else
+                      tr("zh", "AUDIT FAILED") + "（AUDIT FAILED）"]
+        else:
+            lines += ["", self.summary_line(), "AUDIT PASSED" if self.passed else "AUDIT FAILED"]
         return "\n".join(lines) + "\n"
 
 
@@ -146,96 +247,175 @@ def _as_features(feature_texts: Any) -> list[tuple[str, str]]:
     return out
 
 
-def _safe_name(name: str, i: int) -> str:
-    base = re.sub(r"[^\w.\-]+", "_", Path(name).name) or "audit"
-    if not base.endswith(".feature"):
-        base += ".feature"
-    return f"{i:02d}_{base}"
+def _nodes(doc: Any) -> dict[str, dict[str, Any]]:
+    """Every node of a Gherkin document that has an id, by id."""
+    out: dict[str, dict[str, Any]] = {}
+
+    def walk(x: Any) -> None:
+        if isinstance(x, dict):
+            if "id" in x and "location" in x:
+                out[x["id"]] = x
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(doc)
+    return out
 
 
-def run_audit(contract: Any, feature_texts: Any, *, cwd: str | None = None,
-              timeout: float = RUN_TIMEOUT) -> AuditReport:
+def _examples_of(nodes: dict[str, dict[str, Any]], row_id: str) -> dict[str, str]:
+    for node in nodes.values():
+        body = node.get("tableBody")
+        if body and any(r["id"] == row_id for r in body):
+            header = [c["value"] for c in node["tableHeader"]["cells"]]
+            row = next(r for r in body if r["id"] == row_id)
+            return dict(zip(header, [c["value"] for c in row["cells"]], strict=False))
+    return {}
+
+
+def _lang(language: str, text: str = "") -> str:
+    return "zh" if language.startswith("zh") or _CJK.search(text) else "en"
+
+
+def _unknown_message(keyword: str, text: str, lang: str) -> str:
+    from . import vocab
+    from .i18n import tr
+
+    near = vocab.suggest(text, lang)
+    hint = vocab.quoting_hint(text, lang)
+    return (tr(lang, "unknown step: %(step)s", step=f"{keyword} {text}") + "\n"
+            + (tr(lang, "closest phrase: %(phrase)s", phrase=near) + "\n"
+               if near and near != text else "")
+            + (f"{hint}\n" if hint else "")
+            + tr(lang, "the phrases that exist:") + "\n  "
+            + "\n  ".join(vocab.phrase_list(lang)))
+
+
+def _run_pickle(pickle: dict[str, Any], nodes: dict[str, dict[str, Any]], feature: str,
+                feature_name: str, ctx: Any) -> ScenarioResult:
+    from . import steps as stepmod
+    from . import vocab
+    from .i18n import outcome as localise
+    from .i18n import tr
+
+    scenario_node = nodes[pickle["astNodeIds"][0]]
+    example = _examples_of(nodes, pickle["astNodeIds"][1]) if len(pickle["astNodeIds"]) > 1 \
+        else {}
+    language = pickle.get("language", "en")
+    rec = ScenarioResult(feature=feature, feature_name=feature_name, scenario=pickle["name"],
+                         line=scenario_node["location"]["line"], status="passed",
+                         language=_lang(language), example=example)
+    blocked: str | None = None  # why later checks are not applicable
+    last_type = "Context"
+    for ps in pickle["steps"]:
+        node = nodes[ps["astNodeIds"][0]]
+        keyword = node["keyword"].strip()
+        kind = ps.get("type", "Unknown")
+        if kind == "Unknown":
+            kind = last_type
+        last_type = kind
+        text = ps["text"]
+        lang = _lang(language, text)
+        doc = (ps.get("argument") or {}).get("docString", {}).get("content")
+        found = vocab.match(text, lang) or vocab.match(text, "zh" if lang == "en" else "en")
+        st = StepResult(keyword=keyword, text=text, line=node["location"]["line"],
+                        status="passed", is_check=(found[0].type == "then" if found else
+                                                   kind == "Outcome"))
+        rec.steps.append(st)
+        if found is None:
+            st.status, st.message = "unknown", _unknown_message(keyword, text, lang)
+            continue
+        phrase, args = found
+        if blocked is not None and phrase.type == "then":
+            st.status, st.message = "not applicable", blocked
+            continue
+        if ctx.source is not None:
+            ctx.source.subject.last_entries = []  # the explanation is this check's own
+        try:
+            outcome = stepmod.run_step(ctx, phrase, args, doc)
+        except vocab.AuditError as e:
+            st.status, st.message = "error", str(e)
+            if phrase.type != "then":
+                blocked = tr(lang, "not checked: the step on line %(line)s could not be done "
+                             "(%(why)s)", line=st.line, why=str(e))
+            continue
+        except Exception as e:  # noqa: BLE001 - the engine refused: reported, never raised
+            st.status, st.message = "error", f"{type(e).__name__}: {e}"
+            if phrase.type != "then":
+                blocked = tr(lang, "not checked: the step on line %(line)s could not be done "
+                             "(%(why)s)", line=st.line, why=type(e).__name__)
+            continue
+        if outcome is None:
+            continue
+        diff = re.search(r"\(difference ([^)]+)\)", outcome.actual or "")
+        st.difference = diff.group(1) if diff else None
+        st.expected, st.actual = localise(outcome.expected, lang), localise(outcome.actual, lang)
+        if not outcome.ok:
+            st.status = "failed"
+            st.explanation = stepmod.explanation(ctx.need())
+            if outcome.note and not st.explanation:
+                st.explanation = [outcome.note]
+    statuses = {s.status for s in rec.steps}
+    rec.status = ("unknown step" if "unknown" in statuses else
+                  "error" if "error" in statuses else
+                  "failed" if statuses & {"failed", "not applicable"} else "passed")
+    bad = next((s for s in rec.steps if s.status in ("unknown", "error")), None)
+    rec.message = bad.message if bad is not None else ""
+    rec.contract = None if blocked is not None else stepmod.subject_identity(ctx.source)
+    return rec
+
+
+def run_audit(contract: Any, feature_texts: Any, *, cwd: str | None = None) -> AuditReport:
     """Run feature texts against a contract (a Contract or a contract file's path).
 
     ``feature_texts``: one text, a list of texts, a list of (name, text), or {name: text}.
-    Raises :class:`schemas.errors.InvalidContract` for an invalid contract file.
+    ``cwd`` is where ``Given the contract file …`` looks. Raises
+    :class:`schemas.errors.InvalidContract` for an invalid contract file.
     """
+    from gherkin.errors import CompositeParserException, ParserError
+    from gherkin.parser import Parser
+    from gherkin.pickles.compiler import Compiler
+
     from sharing import __version__
     from sharing.api import run_contract
-    from sharing.result import canonical_json, contract_sha256
+    from sharing.result import contract_sha256
+
+    from . import steps as stepmod
+    from .vocab import Subject
 
     c = _as_contract(contract)
     result = run_contract(c)
+    subject = Subject(c, "the contract under audit")
+    subject._result = result
+    default = stepmod.Source("argument", c.name or "", subject)
     features = _as_features(feature_texts)
-    root_pkg = Path(__file__).resolve().parents[2]
-    with tempfile.TemporaryDirectory(prefix="sharing-audit-") as tmp:
-        t = Path(tmp)
-        (t / "features").mkdir()
-        names = {}
-        for i, (name, text) in enumerate(features, start=1):
-            safe = _safe_name(name, i)
-            names[safe] = Path(name).name
-            (t / "features" / safe).write_text(text, encoding="utf-8")
-        (t / "contract.json").write_text(canonical_json(c), encoding="utf-8")
-        # One test module per feature, so a feature that does not parse is reported on its
-        # own and the others still run.
-        for i, safe in enumerate(names, start=1):
-            (t / f"test_audit_{i:02d}.py").write_text(
-                '"""Generated by sharing audit: binds a feature to the audit vocabulary."""\n'
-                "from pytest_bdd import scenarios\n\n"
-                f"scenarios({('features/' + safe)!r})\n", encoding="utf-8")
-        (t / "pytest.ini").write_text(
-            "[pytest]\n"
-            f"bdd_features_base_dir = {t}\n"
-            "addopts =\n"
-            "python_files = test_audit_*.py\n"
-            "filterwarnings = ignore\n", encoding="utf-8")
-        report_path = t / "report.json"
-        env = dict(os.environ)
-        env.update({
-            "SHARING_AUDIT_CONTRACT": str(t / "contract.json"),
-            "SHARING_AUDIT_REPORT": str(report_path),
-            "SHARING_AUDIT_CWD": str(Path(cwd or os.getcwd()).resolve()),
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONPATH": os.pathsep.join([str(root_pkg)] + (
-                [env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])),
-        })
-        env.pop("PYTEST_ADDOPTS", None)
-        cmd = [sys.executable, "-m", "pytest", "-c", str(t / "pytest.ini"), "--rootdir", str(t),
-               "-p", "pytest_bdd.plugin", "-p", "sharing.audit.steps", "-p", "no:cacheprovider",
-               "--continue-on-collection-errors", "-q", "--no-header", "-rN", "--tb=line",
-               str(t)]
-        proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True,
-                              timeout=timeout)
-        data = (json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists()
-                else {"scenarios": [], "errors": []})
-    scenarios = []
-    for rec in data["scenarios"]:
-        steps = [StepResult(keyword=s["keyword"], text=s["text"], line=s["line"],
-                            status=s["status"], expected=s.get("expected"),
-                            actual=s.get("actual"), message=s.get("message", ""))
-                 for s in rec["steps"]]
-        scenarios.append(ScenarioResult(
-            feature=names.get(rec["feature"], rec["feature"]), feature_name=rec["feature_name"],
-            scenario=rec["scenario"], line=rec["line"], status=rec["status"],
-            language=rec["language"], example=rec.get("example") or {}, steps=steps,
-            message=rec.get("message", "")))
-    order = {safe: i for i, safe in enumerate(names)}
-    scenarios.sort(key=lambda s: (order.get(next((k for k, v in names.items()
-                                                  if v == s.feature), ""), 0), s.line))
-    errors = []
-    modules = {f"test_audit_{i:02d}.py": orig for i, orig in enumerate(names.values(), start=1)}
-    for err in data["errors"]:
-        msg, where = err["message"], err.get("where", "")
-        for safe, orig in names.items():
-            msg = msg.replace(safe, orig)
-        where = modules.get(where, where)
-        msg = msg.replace(str(t), "")
-        errors.append({"where": where, "message": msg})
-    if not data["scenarios"] and not errors and proc.returncode not in (0, 5):
-        errors.append({"where": "pytest", "message": (proc.stdout + proc.stderr)[-4000:]})
+    cache: dict[str, Any] = {}
+    scenarios: list[ScenarioResult] = []
+    errors: list[dict[str, str]] = []
+    files = []
+    for name, text in features:
+        shown = Path(name).name
+        files.append({"name": shown,
+                      "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()})
+        try:
+            doc = Parser().parse(text)
+            doc["uri"] = shown
+            pickles = Compiler().compile(doc)
+        except (CompositeParserException, ParserError) as e:
+            errors.append({"where": shown, "message": str(e)})
+            continue
+        if doc.get("feature") is None:
+            errors.append({"where": shown, "message": "no Feature: line (功能:)"})
+            continue
+        nodes = _nodes(doc)
+        fname = doc["feature"]["name"]
+        for pickle in pickles:
+            ctx = stepmod.Context(default, cwd=cwd, cache=cache)
+            scenarios.append(_run_pickle(pickle, nodes, shown, fname, ctx))
     return AuditReport(contract_name=c.name, contract_sha256=contract_sha256(c),
                        result_sha256=result["result_sha256"], engine_version=__version__,
-                       features=[Path(n).name for n, _ in features], scenarios=scenarios,
-                       errors=errors, output=proc.stdout + proc.stderr)
+                       features=[f["name"] for f in files], scenarios=scenarios,
+                       errors=errors, feature_files=files,
+                       at=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))

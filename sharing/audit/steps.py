@@ -1,45 +1,58 @@
-"""pytest plugin binding the audit vocabulary (:mod:`sharing.audit.vocab`) to pytest-bdd.
+"""The steps of an audit scenario, run in process: Given/When set up the contract, each Then
+is one check of :mod:`sharing.audit.vocab` (no pytest at run time; :mod:`.runner` calls this).
 
-Loaded by the audit runner as ``-p sharing.audit.steps`` in a pytest process of its own. The
-contract under audit is read from the file named by ``SHARING_AUDIT_CONTRACT``; the outcome of
-every scenario (each step with what was expected and what the contract gives) is written as
-JSON to ``SHARING_AUDIT_REPORT`` when the session ends.
+A scenario's context is the contract under audit unless a Given step names another (a preset,
+a file, or one written inline); each contract is loaded once per audit run and remembered
+with where it came from, so the report can name, per scenario, what it ran against.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
-from pytest_bdd import given, parsers, then, when
-
 from . import vocab
-from .vocab import AuditError, Subject
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_SUBJECTS: dict[str, Subject] = {}
-_RECORDS: dict[str, dict[str, Any]] = {}
-_ERRORS: list[dict[str, Any]] = []
+from .vocab import AuditError, Outcome, Subject
 
 
+@dataclass
+class Source:
+    """Where a scenario's contract came from: ``kind`` is argument, preset, file or inline."""
+
+    kind: str
+    name: str  # the file's path, the preset's name, "inline"
+    subject: Subject
+    text_sha256: str | None = None  # the SHA-256 of the file's (or docstring's) bytes
+
+
+@dataclass
 class Context:
-    """What one scenario audits: the contract under audit unless a Given step names another."""
+    """What one scenario audits."""
 
-    def __init__(self, default: Subject | None):
-        self.subject = default
-        self.last: vocab.Outcome | None = None
+    default: Source | None
+    cwd: str | None = None
+    cache: dict[str, Source] = field(default_factory=dict)
+    source: Source | None = None
+
+    def __post_init__(self) -> None:
+        self.source = self.default
 
     def need(self) -> Subject:
-        if self.subject is None:
+        if self.source is None:
             raise AuditError("no contract: give one on the command line or with a Given step")
-        return self.subject
+        return self.source.subject
 
 
-def _load_subject(text: str, filename: str, origin: str) -> Subject:
+def _sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_subject(text: str, filename: str, origin: str) -> Subject:
     from schemas.errors import InvalidContract
     from sharing.api import load_document, parse_contract
 
@@ -50,216 +63,101 @@ def _load_subject(text: str, filename: str, origin: str) -> Subject:
     return Subject(contract, origin)
 
 
-def _default_subject() -> Subject | None:
-    path = os.environ.get("SHARING_AUDIT_CONTRACT")
-    if not path:
-        return None
-    if path not in _SUBJECTS:
-        _SUBJECTS[path] = _load_subject(Path(path).read_text(encoding="utf-8"), path,
-                                        "the contract under audit")
-    return _SUBJECTS[path]
+def _contract_under_audit(ctx: Context) -> None:
+    ctx.need()
 
 
-@pytest.fixture
-def audit_ctx() -> Context:
-    return Context(_default_subject())
-
-
-# ---- Given / When ----------------------------------------------------------------------------
-
-def _both(decorator: Any, key: str) -> Any:
-    phrase = next(p for p in vocab.PHRASES if p.key == key)
-
-    def wrap(fn: Any) -> Any:
-        for lang in ("en", "zh"):
-            fn = decorator(parsers.re(phrase.regex(lang)), stacklevel=2)(fn)
-        return fn
-    return wrap
-
-
-@_both(given, "contract_under_audit")
-def _contract_under_audit(audit_ctx: Context) -> None:
-    audit_ctx.need()
-
-
-@_both(given, "preset")
-def _preset(audit_ctx: Context, name: str) -> None:
+def _preset(ctx: Context, name: str) -> None:
     from .presets import preset_path
 
     name = vocab.unquote(name)
     key = f"preset:{name}"
-    if key not in _SUBJECTS:
-        path = preset_path(name)
-        _SUBJECTS[key] = _load_subject(path.read_text(encoding="utf-8"), str(path),
-                                       f"preset {name}")
-    audit_ctx.subject = _SUBJECTS[key]
+    if key not in ctx.cache:
+        try:
+            path = preset_path(name)
+        except (KeyError, ValueError, FileNotFoundError) as e:
+            raise AuditError(f"no preset {name!r} ({e})") from None
+        text = path.read_text(encoding="utf-8")
+        ctx.cache[key] = Source("preset", name, load_subject(text, str(path), f"preset {name}"),
+                                _sha(text))
+    ctx.source = ctx.cache[key]
 
 
-@_both(given, "contract_file")
-def _contract_file(audit_ctx: Context, path: str) -> None:
+def _contract_file(ctx: Context, path: str) -> None:
     p = Path(vocab.unquote(path))
-    base = os.environ.get("SHARING_AUDIT_CWD")
+    base = ctx.cwd or os.environ.get("SHARING_AUDIT_CWD")
     if not p.is_absolute() and base:
         p = Path(base) / p
     if not p.exists():
         raise AuditError(f"no contract file {str(p)!r}")
     key = f"file:{p.resolve()}"
-    if key not in _SUBJECTS:
-        _SUBJECTS[key] = _load_subject(p.read_text(encoding="utf-8"), str(p), str(p))
-    audit_ctx.subject = _SUBJECTS[key]
+    if key not in ctx.cache:
+        text = p.read_text(encoding="utf-8")
+        ctx.cache[key] = Source("file", str(p), load_subject(text, str(p), str(p)), _sha(text))
+    ctx.source = ctx.cache[key]
 
 
-@_both(given, "contract_doc")
-def _contract_doc(audit_ctx: Context, docstring: str | None = None) -> None:
+def _contract_doc(ctx: Context, docstring: str | None = None) -> None:
     if not docstring:
         raise AuditError('write the contract as YAML in a docstring (""" … """) under this step')
-    audit_ctx.subject = _load_subject(docstring, "inline.yaml", "the inline contract")
+    ctx.source = Source("inline", "inline", load_subject(docstring, "inline.yaml",
+                                                         "the inline contract"), _sha(docstring))
 
 
-@_both(when, "run")
-def _run(audit_ctx: Context) -> None:
-    audit_ctx.need().result  # noqa: B018 - computed for its errors
+def _run(ctx: Context) -> None:
+    ctx.need().result  # noqa: B018 - computed for its errors
 
 
-@_both(when, "check_runs")
-def _check_runs(audit_ctx: Context) -> None:
-    audit_ctx.need().warnings  # noqa: B018
+def _check_runs(ctx: Context) -> None:
+    ctx.need().warnings  # noqa: B018
 
 
-# ---- Then: one function per phrase --------------------------------------------------------------
-
-def _make_then(phrase: vocab.Phrase) -> None:
-    check = phrase.check
-    assert check is not None
-
-    def step(audit_ctx: Context, **kwargs: Any) -> None:
-        subject = audit_ctx.need()
-        outcome = check(subject, **kwargs)
-        audit_ctx.last = outcome
-        if not outcome.ok:
-            raise AssertionError(f"expected {outcome.expected}, actual {outcome.actual}")
-
-    import inspect
-
-    names = [n for n in inspect.signature(check).parameters if n != "s"]
-    params = [inspect.Parameter("audit_ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-    params += [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names]
-    step.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    step.__name__ = f"then_{phrase.key}"
-    for lang in ("en", "zh"):
-        then(parsers.re(phrase.regex(lang)), stacklevel=2)(step)
+SETUP: dict[str, Callable[..., None]] = {
+    "contract_under_audit": _contract_under_audit, "preset": _preset,
+    "contract_file": _contract_file, "contract_doc": _contract_doc, "run": _run,
+    "check_runs": _check_runs,
+}
 
 
-for _p in vocab.PHRASES:
-    if _p.type == "then":
-        _make_then(_p)
-
-
-# ---- collecting the outcome ---------------------------------------------------------------------
-
-def _lang_of(feature: Any, text: str = "") -> str:
-    lang = getattr(feature, "language", "en") or "en"
-    if lang.startswith("zh") or _CJK.search(text):
-        return "zh"
-    return "en"
-
-
-def _record(request: Any, feature: Any, scenario: Any) -> dict[str, Any]:
-    node = request.node
-    rec = _RECORDS.get(node.nodeid)
-    if rec is None:
-        params = {}
-        callspec = getattr(node, "callspec", None)
-        if callspec is not None:
-            ex = callspec.params.get("_pytest_bdd_example")
-            if isinstance(ex, dict):
-                params = {str(k): str(v) for k, v in ex.items()}
-        rec = {"nodeid": node.nodeid, "feature": Path(feature.filename).name,
-               "feature_name": feature.name, "scenario": scenario.name,
-               "line": scenario.line_number, "example": params, "language": _lang_of(feature),
-               "status": "passed", "steps": [], "message": ""}
-        rec["_all_steps"] = [(s.keyword.strip(), s.name, s.line_number) for s in scenario.steps]
-        _RECORDS[node.nodeid] = rec
-    return rec
-
-
-def _ctx(request: Any) -> Context | None:
-    try:
-        return request.getfixturevalue("audit_ctx")
-    except Exception:  # pragma: no cover - the fixture always exists here
+def run_step(ctx: Context, phrase: vocab.Phrase, args: dict[str, str],
+             docstring: str | None) -> Outcome | None:
+    """Do one step: a Given/When changes the context (None), a Then returns its Outcome.
+    Raises AuditError when the step cannot be done as written."""
+    if phrase.type != "then":
+        fn = SETUP[phrase.key]
+        if phrase.key == "contract_doc":
+            fn(ctx, docstring)
+        else:
+            fn(ctx, **args)
         return None
+    assert phrase.check is not None
+    return phrase.check(ctx.need(), **args)
 
 
-def pytest_bdd_before_scenario(request: Any, feature: Any, scenario: Any) -> None:
-    _record(request, feature, scenario)
+def explanation(subject: Subject) -> list[str]:
+    """The explanations (``why``) of the ledger entries the last check added up."""
+    out = []
+    for e in getattr(subject, "last_entries", None) or []:
+        why = e.get("why")
+        if why:
+            out.append(f"{e['year']} {e['clause'] or ''} {e['kind']}: {why}".replace("  ", " "))
+    return out[:6]
 
 
-def pytest_bdd_after_step(request: Any, feature: Any, scenario: Any, step: Any, step_func: Any,
-                          step_func_args: Any) -> None:
-    rec = _record(request, feature, scenario)
-    ctx = _ctx(request)
-    out = ctx.last if ctx else None
-    rec["steps"].append({"keyword": step.keyword.strip(), "text": step.name,
-                         "line": step.line_number, "status": "passed",
-                         "expected": out.expected if out else None,
-                         "actual": out.actual if out else None})
-    if ctx:
-        ctx.last = None
+def subject_identity(src: Source | None) -> dict[str, Any] | None:
+    """What a scenario ran against: kind, name, the contract's and the result's SHA-256."""
+    if src is None:
+        return None
+    from sharing.result import contract_sha256
 
+    out: dict[str, Any] = {"kind": src.kind, "name": src.name,
+                           "contract_sha256": contract_sha256(src.subject.contract),
+                           "result_sha256": None}
+    if src.text_sha256:
+        out["text_sha256"] = src.text_sha256
+    try:
+        out["result_sha256"] = src.subject.result["result_sha256"]
+    except Exception:  # noqa: BLE001 - a contract that does not run has no result
+        pass
+    return out
 
-def pytest_bdd_step_error(request: Any, feature: Any, scenario: Any, step: Any, step_func: Any,
-                          step_func_args: Any, exception: BaseException) -> None:
-    rec = _record(request, feature, scenario)
-    ctx = _ctx(request)
-    out = ctx.last if ctx else None
-    status = "failed" if isinstance(exception, AssertionError) else "error"
-    msg = str(exception) if isinstance(exception, (AssertionError, AuditError)) else \
-        f"{type(exception).__name__}: {exception}"
-    rec["steps"].append({"keyword": step.keyword.strip(), "text": step.name,
-                         "line": step.line_number, "status": status,
-                         "expected": out.expected if out else None,
-                         "actual": out.actual if out else None, "message": msg})
-    rec["status"] = status
-    rec["message"] = msg
-
-
-def pytest_bdd_step_func_lookup_error(request: Any, feature: Any, scenario: Any, step: Any,
-                                      exception: BaseException) -> None:
-    rec = _record(request, feature, scenario)
-    lang = _lang_of(feature, step.name)
-    near = vocab.suggest(step.name, lang)
-    msg = (f"unknown step: {step.keyword.strip()} {step.name}\n"
-           + (f"closest phrase: {near}\n" if near else "")
-           + "the phrases that exist:\n  " + "\n  ".join(vocab.phrase_list(lang)))
-    rec["steps"].append({"keyword": step.keyword.strip(), "text": step.name,
-                         "line": step.line_number, "status": "unknown", "message": msg})
-    rec["status"] = "unknown step"
-    rec["message"] = msg
-
-
-def pytest_collectreport(report: Any) -> None:
-    if report.failed:
-        _ERRORS.append({"where": report.nodeid, "message": str(report.longrepr)})
-
-
-def pytest_runtest_logreport(report: Any) -> None:
-    rec = _RECORDS.get(report.nodeid)
-    if report.when == "call" and rec is not None and report.failed and rec["status"] == "passed":
-        rec["status"] = "error"
-        rec["message"] = str(report.longrepr)[-2000:]
-    if report.when == "setup" and report.failed and rec is None:
-        _ERRORS.append({"where": report.nodeid, "message": str(report.longrepr)[-4000:]})
-
-
-def pytest_sessionfinish(session: Any, exitstatus: Any) -> None:
-    out = os.environ.get("SHARING_AUDIT_REPORT")
-    if not out:
-        return
-    scenarios = []
-    for rec in _RECORDS.values():
-        done = len(rec["steps"])
-        for kw, text, line in rec.pop("_all_steps")[done:]:
-            rec["steps"].append({"keyword": kw, "text": text, "line": line, "status": "skipped"})
-        scenarios.append(rec)
-    Path(out).write_text(json.dumps({"scenarios": scenarios, "errors": _ERRORS},
-                                    ensure_ascii=False, indent=1), encoding="utf-8")

@@ -3,16 +3,31 @@
 The stored result is compared with the one this engine computes from the contract: first as
 bytes (the file exactly as ``sharing run --format json`` writes it), then, if the bytes differ,
 as content (canonical JSON: sorted keys, no spaces), so a result saved with other formatting
-is still recognised; if the content differs, the first difference is named by its path in the
-JSON (``parties.beijing.net_by_year[3]``) with both values. The stored ``result_sha256`` is
-also checked against the file's own content, which shows a file edited after it was computed.
+is still recognised; if the content differs, **every** difference is listed (up to a limit,
+with the count) by its path in the JSON and what it is: an amount by its year, party, clause,
+stream and kind (ledger entries are matched by those, not by position), a party's or a
+stream's yearly figure by its year. Given the contract the result was computed from
+(``--contract-was``), every differing contract field is listed by its path and the name of
+the clause, party or stream it belongs to. The stored ``result_sha256`` is also checked
+against the file's own content, which shows a file edited after it was computed.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+#: Differences listed by default; the count of all is always given.
+LIMIT = 20
+
+
+@dataclass
+class Difference:
+    path: str  # where in the JSON (entries are named by their key, not their index)
+    what: str  # what it is, in words: "2022 · party beijing · clause sanshui_92 · share"
+    stored: Any
+    recomputed: Any
 
 
 @dataclass
@@ -26,7 +41,10 @@ class VerifyOutcome:
     stored_hash_ok: bool  # the stored result_sha256 matches the stored content
     engine_version: str
     stored_engine_version: str | None
-    difference: tuple[str, Any, Any] | None  # (path, stored, recomputed)
+    difference: tuple[str, Any, Any] | None  # (path, stored, recomputed): the first
+    differences: list[Difference] = field(default_factory=list)  # all of them
+    contract_changes: list[Difference] | None = None  # with the contract it was computed from
+    limit: int = LIMIT
 
     def format(self) -> str:
         lines = [f"contract sha256   {self.contract_sha256}",
@@ -51,7 +69,152 @@ class VerifyOutcome:
             lines.append("DIFFERS: first difference at " + (path or "(the document)"))
             lines.append(f"  in the file:  {json.dumps(a, ensure_ascii=False)}")
             lines.append(f"  recomputed:   {json.dumps(b, ensure_ascii=False)}")
+            if self.contract_changes is not None:
+                lines.append(_listing("contract field", "changed", self.contract_changes,
+                                      self.limit, "in the old contract", "in this one"))
+            elif self.stored_contract_sha256 not in (None, self.contract_sha256):
+                lines.append("give the contract the result was computed from "
+                             "(--contract-was FILE) to list the contract fields that changed")
+            lines.append(_listing("difference", "in the result", self.differences, self.limit,
+                                  "in the file", "recomputed"))
         return "\n".join(lines) + "\n"
+
+
+def _listing(noun: str, where: str, diffs: list[Difference], limit: int, a_name: str,
+             b_name: str) -> str:
+    n = len(diffs)
+    out = [f"{n} {noun}{'s' if n != 1 else ''} {where}"
+           + (f" (the first {limit} shown)" if n > limit else "") + ":"]
+    for d in diffs[:limit]:
+        out.append(f"  {d.path}  [{d.what}]" if d.what else f"  {d.path}")
+        out.append(f"      {a_name}: {json.dumps(d.stored, ensure_ascii=False)};  "
+                   f"{b_name}: {json.dumps(d.recomputed, ensure_ascii=False)}")
+    return "\n".join(out)
+
+
+def _entry_key(e: dict[str, Any]) -> tuple[Any, ...]:
+    return (e.get("year"), e.get("clause"), e.get("stream"), e.get("party"), e.get("kind"))
+
+
+def _entry_label(e: dict[str, Any]) -> str:
+    parts = [str(e.get("year")), f"party {e.get('party')}"]
+    if e.get("clause"):
+        parts.append(f"clause {e['clause']}")
+    if e.get("stream"):
+        parts.append(f"stream {e['stream']}")
+    parts.append(str(e.get("kind")))
+    return " · ".join(parts)
+
+
+def _all(a: Any, b: Any, path: str, label: str, out: list[Difference],
+         years: list[Any] | None = None) -> None:
+    """Every difference between two JSON values, in document order."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in list(b) + [k for k in a if k not in b]:
+            sub = f"{path}.{k}" if path else str(k)
+            if k not in a or k not in b:
+                out.append(Difference(sub, label, a.get(k), b.get(k)))
+                continue
+            _all(a[k], b[k], sub, label, out, years)
+        return
+    if isinstance(a, list) and isinstance(b, list):
+        for i in range(max(len(a), len(b))):
+            sub = f"{path}[{i}]"
+            what = label
+            if years and len(a) == len(years) and path.endswith("_by_year"):
+                what = f"{label} · {years[i]}".strip(" ·")
+            if i >= len(a) or i >= len(b):
+                out.append(Difference(sub, what, a[i] if i < len(a) else None,
+                                      b[i] if i < len(b) else None))
+                continue
+            _all(a[i], b[i], sub, what, out, years)
+        return
+    if type(a) is not type(b) or a != b:
+        out.append(Difference(path, label, a, b))
+
+
+def result_differences(stored: Any, fresh: Any) -> list[Difference]:
+    """Every difference between a stored result and a recomputed one; ledger entries are
+    matched by (year, clause, stream, party, kind) and named by them."""
+    if not (isinstance(stored, dict) and isinstance(fresh, dict)):
+        out: list[Difference] = []
+        _all(stored, fresh, "", "", out)
+        return out
+    years = fresh.get("years") if isinstance(fresh.get("years"), list) else None
+    out = []
+    for k in list(fresh) + [k for k in stored if k not in fresh]:
+        if k not in stored or k not in fresh:
+            out.append(Difference(k, "", stored.get(k), fresh.get(k)))
+        elif k == "entries" and isinstance(stored[k], list) and isinstance(fresh[k], list):
+            out += _entry_differences(stored[k], fresh[k])
+        elif k in ("parties", "streams", "indicators", "clauses") and isinstance(stored[k], dict):
+            for name in list(fresh[k]) + [n for n in stored[k] if n not in fresh[k]]:
+                label = f"{k[:-1] if k != 'indicators' else 'indicator'} {name}"
+                sub = f"{k}.{name}"
+                if name not in stored[k] or name not in fresh[k]:
+                    out.append(Difference(sub, label, stored[k].get(name), fresh[k].get(name)))
+                else:
+                    _all(stored[k][name], fresh[k][name], sub, label, out, years)
+        else:
+            _all(stored[k], fresh[k], k, "", out, years)
+    return out
+
+
+def _entry_differences(a: list[Any], b: list[Any]) -> list[Difference]:
+    def keyed(rows: list[Any]) -> dict[tuple[Any, ...], tuple[int, dict[str, Any]]]:
+        seen: dict[tuple[Any, ...], int] = {}
+        out = {}
+        for i, e in enumerate(rows):
+            if not isinstance(e, dict):
+                continue
+            k = _entry_key(e)
+            n = seen.get(k, 0)
+            seen[k] = n + 1
+            out[k + (n,)] = (i, e)
+        return out
+
+    ka, kb = keyed(a), keyed(b)
+    out: list[Difference] = []
+    for k in list(kb) + [k for k in ka if k not in kb]:
+        if k not in ka:
+            i, e = kb[k]
+            out.append(Difference(f"entries[{i}]", _entry_label(e) + " (missing from the file)",
+                                  None, e.get("amount")))
+        elif k not in kb:
+            i, e = ka[k]
+            out.append(Difference(f"entries[{i}]", _entry_label(e) + " (not recomputed)",
+                                  e.get("amount"), None))
+        else:
+            (i, ea), (_j, eb) = ka[k], kb[k]
+            for field_name in list(eb) + [f for f in ea if f not in eb]:
+                if ea.get(field_name) != eb.get(field_name):
+                    out.append(Difference(f"entries[{i}].{field_name}", _entry_label(ea),
+                                          ea.get(field_name), eb.get(field_name)))
+    return out
+
+
+def contract_differences(old: Any, new: Any) -> list[Difference]:
+    """Every contract field that differs, by its path and the name of the clause, party or
+    stream it is in."""
+    from sharing.result import canonical_json
+
+    a, b = json.loads(canonical_json(old)), json.loads(canonical_json(new))
+    out: list[Difference] = []
+    for k in list(b) + [k for k in a if k not in b]:
+        if k in ("clauses", "parties", "streams") and isinstance(a.get(k), list) \
+                and isinstance(b.get(k), list):
+            for i in range(max(len(a[k]), len(b[k]))):
+                ea = a[k][i] if i < len(a[k]) else None
+                eb = b[k][i] if i < len(b[k]) else None
+                item = eb or ea or {}
+                label = f"{k[:-1]} {item.get('id', i)}" + (
+                    f" «{item['name']}»" if item.get("name") else "")
+                _all(ea, eb, f"{k}[{i}]", label, out)
+        elif k not in a or k not in b:
+            out.append(Difference(k, "", a.get(k), b.get(k)))
+        else:
+            _all(a[k], b[k], k, "", out)
+    return out
 
 
 _MISSING = object()
@@ -92,8 +255,10 @@ def cli_bytes(result: dict[str, Any]) -> bytes:
     return (json.dumps(result, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def verify_result(stored: Any, contract: Any) -> VerifyOutcome:
-    """Compare a stored result (bytes, text or parsed dict) with a fresh run of ``contract``."""
+def verify_result(stored: Any, contract: Any, contract_was: Any = None,
+                  limit: int = LIMIT) -> VerifyOutcome:
+    """Compare a stored result (bytes, text or parsed dict) with a fresh run of ``contract``;
+    ``contract_was``: the contract the result was computed from, to list what changed."""
     from sharing import __version__
     from sharing.api import run_contract
     from sharing.result import contract_sha256, result_sha256
@@ -120,4 +285,7 @@ def verify_result(stored: Any, contract: Any) -> VerifyOutcome:
         result_sha256=fresh["result_sha256"], stored_result_sha256=stored_sha,
         stored_hash_ok=stored_hash_ok, engine_version=__version__,
         stored_engine_version=engine.get("version") if isinstance(engine, dict) else None,
-        difference=None if identical else first_difference(doc, fresh))
+        difference=None if identical else first_difference(doc, fresh),
+        differences=[] if identical else result_differences(doc, fresh),
+        contract_changes=None if contract_was is None or identical else
+        contract_differences(contract_was, contract), limit=limit)

@@ -3,8 +3,8 @@
 Each :class:`Phrase` has a template in each language (``{party} receives {amount} from
 {clause} in {year}`` / ``{party}在{year}年从{clause}分得{amount}``), the regular expression
 made from it, and a check: a plain function of the contract under audit that returns what
-was expected and what the contract gives. :mod:`sharing.audit.steps` binds these to
-pytest-bdd; ``docs/audit-steps.md`` documents them (a test keeps the two in step); an
+was expected and what the contract gives. :mod:`sharing.audit.steps` runs them (in process,
+for :mod:`sharing.audit.runner`); ``docs/audit-steps.md`` documents them (a test keeps the two in step); an
 unknown step is answered with the list of templates of its language.
 
 Placeholders: ``{party}``, ``{clause}``, ``{pool}``, ``{stream}`` are ids (write an id that is
@@ -106,6 +106,24 @@ def unquote(text: str) -> str:
     return t
 
 
+def _by_name(items: Any, name: str) -> list[str]:
+    """The ids of the parties, clauses or streams a display name (or its Chinese or English
+    part, or the start of the Chinese part) names."""
+    from .terms import split_bilingual
+
+    exact, start = [], []
+    for it in items:
+        full = getattr(it, "name", None)
+        if not full:
+            continue
+        parts = split_bilingual(full)
+        if name == full or name in parts:
+            exact.append(it.id)
+        elif parts[0].startswith(name):
+            start.append(it.id)
+    return exact or start
+
+
 # ---- the contract under audit ----------------------------------------------------------------
 
 class Subject:
@@ -139,18 +157,24 @@ class Subject:
         ids = [p.id for p in self.contract.parties]
         if name in ids:
             return name
-        from .terms import split_bilingual
-
-        hits = [p.id for p in self.contract.parties
-                if p.name and (name == p.name or name in split_bilingual(p.name)
-                               or split_bilingual(p.name)[0].startswith(name))]
+        hits = _by_name(self.contract.parties, name)
         if len(hits) == 1:
             return hits[0]
+        if len(hits) > 1:
+            raise AuditError(f"{name!r} could be any of the parties {', '.join(hits)}: write "
+                             f"the id, or the full name in quotes (「…」)")
         raise AuditError(f"unknown party {name!r}; the parties are: {', '.join(ids)}")
 
     def clause(self, text: str, kinds: tuple[str, ...] | None = None) -> str:
         cid = unquote(text)
         clauses = {c.id: c.kind for c in self.contract.clauses}
+        if cid not in clauses:
+            hits = _by_name(self.contract.clauses, cid)
+            if len(hits) > 1:
+                raise AuditError(f"{cid!r} could be any of the clauses {', '.join(hits)}: write "
+                                 f"the id, or the full name in quotes (「…」)")
+            if hits:
+                cid = hits[0]
         if cid not in clauses:
             raise AuditError(f"unknown clause {cid!r}; the clauses are: "
                              f"{', '.join(clauses) or '(none)'}")
@@ -162,6 +186,12 @@ class Subject:
         sid = unquote(text)
         ids = [s.id for s in self.contract.streams]
         if sid not in ids:
+            hits = _by_name(self.contract.streams, sid)
+            if len(hits) > 1:
+                raise AuditError(f"{sid!r} could be any of the streams {', '.join(hits)}: write "
+                                 f"the id, or the full name in quotes (「…」)")
+            if hits:
+                return hits[0]
             raise AuditError(f"unknown stream {sid!r}; the streams are: {', '.join(ids)}")
         return sid
 
@@ -182,6 +212,7 @@ class Subject:
                 kinds: tuple[str, ...] | None = None, years: Callable[[int], bool] | None = None,
                 stream: str | None = None) -> int:
         total = 0
+        self.last_entries: list[dict[str, Any]] = []  # what the last check added up
         for e in self.result["entries"]:
             if party is not None and e["party"] != party:
                 continue
@@ -194,6 +225,7 @@ class Subject:
             if years is not None and not years(e["year"]):
                 continue
             total += parse_amount(e["amount"])
+            self.last_entries.append(e)
         return total
 
     def events(self, kind: str, clause: str | None = None) -> list[dict[str, Any]]:
@@ -464,9 +496,123 @@ def no_warning_kind(s: Subject, kind: str) -> Outcome:
     return Outcome(f"no {k} warning", _warnings_text(ws), not ws)
 
 
+# ---- streams, equity, pools, one clause on one stream, IRR, explanations, conservation --------
+
+def _projection(s: Subject, sid: str) -> Any:
+    from sharing.streams import project
+
+    return project(s.contract, s.contract.stream(sid))
+
+
+def stream_gross(s: Subject, stream: str, year: str, amount: str) -> Outcome:
+    sid, y = s.stream(stream), s.year(year)
+    return _money(parse_amount(amount), _projection(s, sid).projected[s.index(y)])
+
+
+def stream_shareable(s: Subject, stream: str, year: str, amount: str) -> Outcome:
+    sid, y = s.stream(stream), s.year(year)
+    got = parse_amount(s.result["streams"][sid]["shareable_by_year"][s.index(y)])
+    return _money(parse_amount(amount), got, s.result["streams"][sid]["why"][s.index(y)])
+
+
+def deficit(s: Subject, clause: str, year: str, amount: str) -> Outcome:
+    c, y = s.clause(clause, ("equity",)), s.year(year)
+    got = parse_amount(s.result["clauses"][c]["deficits"][s.index(y)])
+    return _money(parse_amount(amount), got)
+
+
+def retained(s: Subject, clause: str, year: str, amount: str) -> Outcome:
+    c, y = s.clause(clause, ("equity",)), s.year(year)
+    return _money(parse_amount(amount), s.entries(clause=c, kinds=("retained",),
+                                                  years=lambda v: v == y))
+
+
+def pool_in(s: Subject, amount: str, pool: str, year: str) -> Outcome:
+    c, y = s.clause(pool, ("risk_pool",)), s.year(year)
+    funders = {f.clause for f in s.contract.clause(c).funded_by}
+    return _money(parse_amount(amount), sum(
+        s.entries(clause=f, kinds=("pool_in",), years=lambda v: v == y) for f in sorted(funders)))
+
+
+def receives_stream_year(s: Subject, party: str, amount: str, clause: str, stream: str,
+                         year: str) -> Outcome:
+    p, c, sid, y = s.party(party), s.clause(clause), s.stream(stream), s.year(year)
+    if not any(e["clause"] == c and e["stream"] for e in s.result["entries"]):
+        raise AuditError(f"clause {c!r} splits its streams together (timing: contract): its "
+                         f"entries name no stream; check its receipts without 'on {sid}'")
+    got = s.entries(party=p, clause=c, kinds=RECEIPT_KINDS, stream=sid, years=lambda v: v == y)
+    return _money(parse_amount(amount), got)
+
+
+def kind_clause_year(s: Subject, party: str, amount: str, kind: str, clause: str,
+                     year: str) -> Outcome:
+    p, k, c, y = s.party(party), _entry_kind(kind), s.clause(clause), s.year(year)
+    return _money(parse_amount(amount), s.entries(party=p, clause=c, kinds=(k,),
+                                                  years=lambda v: v == y))
+
+
+def _written_precision(text: str) -> Fraction:
+    """Half a unit of the last digit written: 18.92% -> 0.005%; 0.1892 -> 0.00005."""
+    t = text.strip().replace(" ", "")
+    pct = t.endswith("%")
+    digits = t.rstrip("%").split(".")[1] if "." in t else ""
+    half = Fraction(1, 2 * 10 ** len(digits))
+    return half / 100 if pct else half
+
+
+def irr(s: Subject, party: str, rate: str) -> Outcome:
+    p = s.party(party)
+    want = parse_ratio(rate)
+    got = s.result["parties"][p]["irr"]
+    if got is None:
+        return Outcome(rate.strip(), "no IRR (the flows never change sign)", False)
+    g = Fraction(Decimal(got))
+    tol = _written_precision(rate)
+    shown = f"{float(g * 100):.4f}%"
+    return Outcome(f"{rate.strip()} (± {float(tol * 100):g}%)", shown, abs(g - want) <= tol)
+
+
+def no_irr(s: Subject, party: str) -> Outcome:
+    got = s.result["parties"][s.party(party)]["irr"]
+    return Outcome("no IRR", "no IRR" if got is None else f"{float(Decimal(got) * 100):.4f}%",
+                   got is None)
+
+
+def why_says(s: Subject, party: str, kind: str, clause: str, year: str, text: str) -> Outcome:
+    p, k, c, y = s.party(party), _entry_kind(kind), s.clause(clause), s.year(year)
+    s.entries(party=p, clause=c, kinds=(k,), years=lambda v: v == y)
+    whys = [str(e.get("why") or "") for e in s.last_entries]
+    if not whys:
+        raise AuditError(f"{p} has no {k} entry from {c} in {y}")
+    want = unquote(text)
+    return Outcome(f"says “{want}”", " | ".join(whys), any(want in w for w in whys))
+
+
+def conservation(s: Subject, year: str) -> Outcome:
+    """§1: each stream's shareable amount is handed out exactly once (receipts, unclaimed,
+    handover, into a pool, retained by a company); a cost stream's amount is borne as cost."""
+    y = s.year(year)
+    i = s.index(y)
+    kinds = ("baseline", "share", "cap_excess", "unclaimed", "handover", "pool_in", "retained",
+             "dividend", "loss")
+    money = cost = 0
+    for st in s.result["streams"].values():
+        v = parse_amount(st["shareable_by_year"][i])
+        if st["kind"] == "cost":
+            cost += v
+        elif st["kind"] != "indicator":
+            money += v
+    parts = s.entries(kinds=kinds, years=lambda v: v == y)
+    borne = -s.entries(kinds=("cost",), years=lambda v: v == y)
+    return Outcome(f"streams {show(money)}, costs {show(cost)}",
+                   f"parts {show(parts)}, costs borne {show(borne)}",
+                   parts == money and borne == cost)
+
+
 # ---- phrases -------------------------------------------------------------------------------
 
-_ID = r"「[^」]+」|“[^”]+”|\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_\-]*"
+_ID = (r"「[^」]+」|“[^”]+”|\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_\-]*"
+       r"|[\u4e00-\u9fff][\u4e00-\u9fff（）()·]*?")
 _AMOUNT = r"[-−]?\d[\d,]*(?:\.\d+)?(?:\s*(?:万元|元|yuan|wan))?"
 PLACEHOLDERS = {
     "party": _ID, "clause": _ID, "pool": _ID, "stream": _ID,
@@ -476,6 +622,7 @@ PLACEHOLDERS = {
     "kind": r"[a-z_][a-z0-9_]*|" + "|".join(
         re.escape(k) for k in sorted(set(KIND_ZH) | set(EVENT_ZH), key=len, reverse=True)),
     "path": r"\S+", "name": r"\S+",
+    "text": r"「[^」]+」|“[^”]+”|\"[^\"]+\"",
 }
 _SLOT = re.compile(r"\{(\w+)\}")
 
@@ -600,6 +747,44 @@ PHRASES: list[Phrase] = [
            "{party} is credited {amount} of {stream} in the indicator ledger in {year}",
            "{year}年{party}在指标账中计入的{stream}为{amount}", indicator_stream_year,
            "The same for one indicator stream."),
+    Phrase("stream_gross", "then", "the gross amount of {stream} in {year} is {amount}",
+           "{year}年{stream}的总额为{amount}", stream_gross,
+           "The stream's projected amount in that year, before local retention (semantics §2)."),
+    Phrase("stream_shareable", "then", "the shareable amount of {stream} in {year} is {amount}",
+           "{year}年{stream}的可分享额为{amount}", stream_shareable,
+           "The stream's shareable amount that year: the gross amount × its local retention "
+           "(the local part, e.g. VAT 50 %), rounded once (semantics §2; 财预〔2015〕92号)."),
+    Phrase("deficit", "then", "the loss of {clause} still to make good at the end of {year} is "
+           "{amount}", "{year}年末{clause}的待弥补亏损为{amount}", deficit,
+           "An equity clause's carried-forward loss (待弥补亏损) at the end of that year."),
+    Phrase("retained", "then", "the company of {clause} retains {amount} in {year}",
+           "{year}年{clause}的公司留存为{amount}", retained,
+           "What the equity clause's company keeps that year (its retained entries; a loss "
+           "kept is negative)."),
+    Phrase("pool_in", "then", "{amount} goes into {pool} in {year}", "{year}年划入{pool}的资金为{amount}",
+           pool_in, "What the pool's funding clauses put into it that year (pool_in entries)."),
+    Phrase("receives_stream_year", "then",
+           "{party} receives {amount} from {clause} on {stream} in {year}",
+           "{party}在{year}年从{clause}就{stream}分得{amount}", receives_stream_year,
+           "Receipts from one clause on one stream (clauses that split each stream on its own: "
+           "buffers, timing since_relocation)."),
+    Phrase("kind_clause_year", "then", "{party} gets {amount} as {kind} from {clause} in {year}",
+           "{party}在{year}年从{clause}得到的{kind}为{amount}", kind_clause_year,
+           "The party's entries of one kind within one clause that year."),
+    Phrase("irr", "then", "{party}'s IRR is {rate}", "{party}的内部收益率为{rate}", irr,
+           "The party's internal rate of return, to the precision written (18.92% means "
+           "within ± 0.005 %)."),
+    Phrase("no_irr", "then", "{party} has no IRR", "{party}没有内部收益率", no_irr,
+           "The party's flows have no IRR (they never change sign)."),
+    Phrase("why_says", "then",
+           "the explanation of {party}'s {kind} from {clause} in {year} says {text}",
+           "{year}年{party}从{clause}得到的{kind}的说明包含{text}", why_says,
+           "The explanation (why) of that entry contains the quoted text."),
+    Phrase("conservation", "then", "the parts add up to the amounts in {year}",
+           "{year}年各部分之和等于各税源金额", conservation,
+           "Conservation (semantics §1): the year's shareable amounts of every money stream "
+           "equal what was handed out (receipts, unclaimed, handover, into pools, retained), "
+           "and each cost stream's amount is borne as cost."),
     Phrase("warns", "then", "the static check warns {kind}", "静态检查给出{kind}警告", warns,
            "The static check (`sharing check`) gives a warning of that kind."),
     Phrase("warns_at", "then", "the static check warns {kind} at {path}",
@@ -623,11 +808,39 @@ def match(text: str, lang: str | None = None) -> tuple[Phrase, dict[str, str]] |
     """The phrase a step text matches (any type), with its arguments; None when none does."""
     langs = [lang] if lang else ["en", "zh"]
     for lg in langs:
+        found = []
         for p in PHRASES:
-            m = re.fullmatch(p.regex(lg), text)
+            m = re.fullmatch(_compiled(p, lg), text)
             if m:
-                return p, m.groupdict()
+                found.append((p, m.groupdict()))
+        if found:
+            # an unquoted Chinese name may swallow a phrase's words ("从{clause}就{stream}分得"
+            # also reads as "从{clause}分得"): the phrase that reads more arguments wins
+            return max(found, key=lambda f: len(f[1]))
     return None
+
+
+_REGEX_CACHE: dict[tuple[str, str], re.Pattern[str]] = {}
+
+
+def _compiled(p: Phrase, lang: str) -> re.Pattern[str]:
+    key = (p.key, lang)
+    if key not in _REGEX_CACHE:
+        _REGEX_CACHE[key] = re.compile(p.regex(lang))
+    return _REGEX_CACHE[key]
+
+
+def quoting_hint(text: str, lang: str) -> str | None:
+    """For an unknown step that names something in Chinese without quotes: how to quote it."""
+    if re.search(r"「|“|\"", text):
+        return None
+    m = re.match(r"\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()·]*)", text)
+    if not m:
+        return None
+    name = re.split(r"在|从|的|截至|年", m.group(1))[0] or m.group(1)
+    return (f"名称不是纯字母的编号时，可以加引号：「{name}」（或写编号）" if lang == "zh" else
+            f"a name that is not a plain ASCII id can be written in quotes: 「{name}」 (or use "
+            f"the id)")
 
 
 def suggest(text: str, lang: str) -> str | None:

@@ -60,6 +60,23 @@ def test_presets_are_clean_except_the_documented_floor_guarantee():
     assert all(v == [] for v in found.values()), found
 
 
+def test_a_party_with_nothing_and_a_baseline_above_every_amount_are_warned_with_paths():
+    doc = {"start_year": 2020, "years": 3,
+           "parties": [{"id": "a", "role": "sending"}, {"id": "b", "role": "receiving"}],
+           "streams": [{"id": "t", "kind": "tax", "series": [100, 120, 150]}],
+           "clauses": [{"id": "split", "kind": "tax_split", "streams": ["t"],
+                        "baseline": {"amount": 150},
+                        "schedule": [{"years": "1-3", "shares": {"a": 0.5, "b": 0.5}}]}]}
+    found = check_contract(parse_contract(doc))
+    assert [(w.kind, w.path) for w in found] == [("baseline_above_amount", "clauses[0].baseline"),
+                                                  ("party_receives_nothing", "parties[0]")]
+    assert "every year it claims (2020–2022)" in found[0].message
+    assert "a receives nothing in any year (2020–2022)" in found[1].message
+    assert "在任何一年（2020–2022）都没有任何所得" in found[1].message_zh
+    doc["clauses"][0]["baseline"] = {"amount": 149}  # 150 > 149 in 2022: 1 yuan is split
+    assert check_contract(parse_contract(doc)) == []
+
+
 def test_sharing_check_prints_hashes_and_warnings_with_paths(tmp_path):
     f = tmp_path / "gap.yaml"
     f.write_text(GAP, encoding="utf-8")

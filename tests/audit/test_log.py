@@ -1,12 +1,18 @@
-"""The hash-chained audit log (issue 7, build 5): tampered three ways, verify names the row."""
+"""The keyed, hash-chained audit log (issue 18, build 1) on SQLite, without the web app: the
+key and the witness, migration of a log made before the key, key rotation, the CLI. Every
+tamper kind on SQLite and PostgreSQL, through the CLI and the /audit page:
+tests/web/test_web_audit_log.py."""
 
 from __future__ import annotations
 
+import json
+import stat
+
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, text
 from sqlalchemy.exc import DatabaseError
 
-from sharing.audit import log
+from sharing.audit import log, logkey
 
 from ._paths import sharing
 
@@ -14,32 +20,62 @@ SHA = "ab" * 32
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, monkeypatch):
+    monkeypatch.delenv("SHARING_AUDIT_KEY", raising=False)
+    monkeypatch.delenv("SHARING_AUDIT_DIR", raising=False)
     url = f"sqlite:///{tmp_path / 'sharing.sqlite3'}"
     engine = create_engine(url)
+    log.open_log(engine)
     for i in range(1, 6):
         log.append(engine, "run" if i % 2 else "save", SHA, f"{i:064x}", {"scenario": i})
     yield url, engine
     engine.dispose()
 
 
-def _drop_guards(engine):
-    """What someone with the database file in hand can do: remove the append-only triggers."""
+def as_database_user(engine, *statements, params=None):
+    """What someone with the database (not the app's key) can do: drop the append-only
+    triggers, change the table, and put the triggers back to cover the tracks."""
     with engine.begin() as conn:
         conn.execute(text("DROP TRIGGER audit_log_no_update"))
         conn.execute(text("DROP TRIGGER audit_log_no_delete"))
+        for s in statements:
+            conn.execute(text(s), params or {})
+        log._create_triggers(conn)
 
 
-def test_an_untouched_log_verifies(db):
+def test_an_untouched_log_verifies_and_every_row_is_authenticated(db, tmp_path):
     url, engine = db
     check = log.verify(engine)
-    assert check.ok and check.rows == 5
+    assert check.ok and check.rows == 5, check.format()
     rows = log.rows(engine)
     assert rows[0]["prev_hash"] == log.GENESIS
     assert all(b["prev_hash"] == a["row_hash"] for a, b in zip(rows, rows[1:], strict=False))
     assert check.head == rows[-1]["row_hash"]
+    assert {r["user"] for r in rows} == {"local"}
+    # the key is in the folder beside the database, mode 0600, and is not in the database
+    keyfile = tmp_path / "audit_key"
+    assert stat.S_IMODE(keyfile.stat().st_mode) == 0o600
+    key = bytes.fromhex(keyfile.read_text().strip())
+    import hashlib
+    import hmac
+
+    for r in rows:
+        assert r["mac"] == hmac.new(key, log.row_content(r).encode(), hashlib.sha256).hexdigest()
+        assert key.hex() not in json.dumps(r)
+    # the witness beside it names the head, with the count
+    witness = json.loads((tmp_path / "sharing.sqlite3.audit-witness.json").read_text())
+    assert (witness["rows"], witness["head"], witness["last_id"]) == (5, check.head, 5)
     proc = sharing("audit-log", "verify", "--database", url)
-    assert proc.returncode == 0 and "AUDIT LOG INTACT" in proc.stdout
+    assert proc.returncode == 0 and "AUDIT LOG INTACT" in proc.stdout, proc.stdout
+
+
+def test_the_user_is_part_of_the_authenticated_content(db):
+    _, engine = db
+    row = log.append(engine, "save", SHA, SHA, "x", user="王会计")
+    assert log.rows(engine)[-1]["user"] == "王会计"
+    as_database_user(engine, "UPDATE audit_log SET \"user\" = 'local' WHERE id = :i",
+                     params={"i": row["id"]})
+    assert [(p.row, p.kind) for p in log.verify(engine).problems] == [(6, "edited")]
 
 
 def test_the_table_refuses_update_and_delete(db):
@@ -51,82 +87,176 @@ def test_the_table_refuses_update_and_delete(db):
     assert log.verify(engine).ok
 
 
-def test_an_edited_row_is_named(db):
-    url, engine = db
-    _drop_guards(engine)
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE audit_log SET result_sha256 = :r WHERE id = 3"), {"r": SHA})
-    check = log.verify(engine)
-    assert [(p.row, p.kind) for p in check.problems] == [(3, "edited")]
-    proc = sharing("audit-log", "verify", "--database", url)
-    assert proc.returncode == 1
-    assert "row 3: edited" in proc.stdout and "AUDIT LOG TAMPERED WITH" in proc.stdout
-
-
-def test_an_edited_and_rehashed_row_is_named_by_the_broken_link(db):
+def test_an_attacker_who_rehashes_the_chain_without_the_key_is_caught(db):
+    """The attack the unkeyed log missed: change row 3, recompute its public hash and every
+    later row's link and hash (and, not having the key, sign them with a key of its own)."""
     _, engine = db
-    _drop_guards(engine)
-    row = log.rows(engine)[2]
-    row["detail"] = '{"scenario":99}'
+    table = log.rows(engine)
+    own_key = logkey.Keyring({"f" * 16: b"\x01" * 32}, "attacker")
+    table[2]["detail"] = '{"scenario":99}'
+    stmts, params = [], {}
+    for k in range(2, 5):
+        if k > 2:
+            table[k]["prev_hash"] = table[k - 1]["row_hash"]
+        table[k]["row_hash"] = log.row_hash(table[k])
+        mac = own_key.mac(log.row_content(table[k]), "f" * 16)
+        stmts.append(f"UPDATE audit_log SET detail = :d{k}, prev_hash = :p{k}, row_hash = :h{k}, "
+                     f"mac = :m{k} WHERE id = {k + 1}")
+        params.update({f"d{k}": table[k]["detail"], f"p{k}": "tmp" + str(k),
+                       f"h{k}": table[k]["row_hash"], f"m{k}": mac})
+    # prev_hash is unique: set placeholders first, then the real links
+    stmts += [f"UPDATE audit_log SET prev_hash = :q{k} WHERE id = {k + 1}" for k in range(2, 5)]
+    params.update({f"q{k}": table[k]["prev_hash"] for k in range(2, 5)})
+    as_database_user(engine, *stmts, params=params)
+    check = log.verify(engine)
+    kinds = [(p.row, p.kind) for p in check.problems]
+    assert kinds == [(3, "rechained"), (5, "rewritten")], check.format()
+    assert "rows 3–5" in check.problems[0].message
+    with pytest.raises(log.LogRefused):
+        log.append(engine, "run", SHA, SHA, "on top of a rewritten log")
+    assert len(log.rows(engine)) == 5
+
+
+def test_a_log_made_before_the_key_is_migrated(tmp_path, monkeypatch):
+    """A log of the old, unkeyed kind (hash chain only, no user/key_id/mac columns)."""
+    monkeypatch.delenv("SHARING_AUDIT_KEY", raising=False)
+    import hashlib
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     with engine.begin() as conn:
-        conn.execute(text("UPDATE audit_log SET detail = :d, row_hash = :h WHERE id = 3"),
-                     {"d": row["detail"], "h": log.row_hash(row)})
-    check = log.verify(engine)
-    assert [(p.row, p.kind) for p in check.problems] == [(4, "deleted")]
-    assert "row 3 was changed and re-hashed" in check.problems[0].message
+        conn.execute(text("CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                          "at VARCHAR(40) NOT NULL, action VARCHAR(64) NOT NULL, "
+                          "contract_sha256 VARCHAR(64), result_sha256 VARCHAR(64), "
+                          "detail TEXT NOT NULL, prev_hash VARCHAR(64) NOT NULL UNIQUE, "
+                          "row_hash VARCHAR(64) NOT NULL UNIQUE)"))
+        prev = "0" * 64
+        for i in range(3):
+            body = {"at": f"2025-01-0{i + 1}T00:00:00+00:00", "action": "run",
+                    "contract_sha256": SHA, "result_sha256": SHA, "detail": str(i),
+                    "prev_hash": prev}
+            h = hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"))
+                               .encode()).hexdigest()
+            conn.execute(text("INSERT INTO audit_log (at, action, contract_sha256, "
+                              "result_sha256, detail, prev_hash, row_hash) VALUES (:at, "
+                              ":action, :contract_sha256, :result_sha256, :detail, "
+                              ":prev_hash, :h)"), {**body, "h": h})
+            prev = h
+        log._create_triggers(conn)  # the old table had its append-only triggers too
+    legacy_head = prev
+    check = log.open_log(engine)  # what the app does on its first start with the key
+    assert check.ok, check.format()
+    table = log.rows(engine)
+    assert [r["action"] for r in table] == ["run"] * 3 + ["key_adopted"]
+    assert json.loads(table[3]["detail"]) == {"legacy_rows": 3, "legacy_head": legacy_head}
+    assert table[3]["prev_hash"] == legacy_head and table[3]["mac"]
+    assert check.legacy_rows == 3 and "3 rows written before the key" in check.format()
+    log.append(engine, "run", SHA, SHA, "after")
+    assert log.verify(engine).ok
+    # a legacy row changed after the migration breaks the keyed row's link to it
+    as_database_user(engine, "UPDATE audit_log SET detail = 'x' WHERE id = 2")
+    assert [(p.row, p.kind) for p in log.verify(engine).problems] == [(2, "edited")]
+    engine.dispose()
 
 
-def test_a_deleted_row_is_named(db):
+def test_key_rotation_keeps_old_rows_verifiable(db, tmp_path):
     url, engine = db
-    _drop_guards(engine)
-    with engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit_log WHERE id = 3"))
-    check = log.verify(engine)
-    assert [(p.row, p.kind) for p in check.problems] == [(3, "deleted")]
-    assert "row 3 was deleted" in check.problems[0].message
+    old_id = log._state(engine).keyring.current
+    proc = sharing("audit-log", "rotate-key", "--database", url)
+    assert proc.returncode == 0, proc.stderr
+    assert "key_rotated" in proc.stdout
+    keyfile = tmp_path / "audit_key"
+    assert len(keyfile.read_text().split()) == 2
+    assert stat.S_IMODE(keyfile.stat().st_mode) == 0o600
+    engine2 = create_engine(url)  # a fresh process's view: both keys from the file
+    row = log.append(engine2, "run", SHA, SHA, "signed with the new key")
+    rows = log.rows(engine2)
+    assert rows[5]["action"] == "key_rotated"
+    assert json.loads(rows[5]["detail"])["old_key"] == old_id
+    assert row["key_id"] == json.loads(rows[5]["detail"])["new_key"] != old_id
+    assert rows[0]["key_id"] == old_id
+    assert log.verify(engine2).ok
     proc = sharing("audit-log", "verify", "--database", url)
-    assert proc.returncode == 1 and "row 3: deleted" in proc.stdout
+    assert proc.returncode == 0, proc.stdout
+    engine2.dispose()
 
 
-def test_reordered_rows_are_named(db):
+def test_the_key_may_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHARING_AUDIT_KEY", "11" * 32)
+    engine = create_engine(f"sqlite:///{tmp_path / 'e.sqlite3'}")
+    log.open_log(engine)
+    row = log.append(engine, "run", SHA, SHA, "")
+    assert row["key_id"] == logkey.key_id(b"\x11" * 32)
+    assert not (tmp_path / "audit_key").exists()
+    assert log.verify(engine).ok
+    monkeypatch.setenv("SHARING_AUDIT_KEY", "22" * 32)  # the wrong key
+    log.attach(engine)
+    kinds = {p.kind for p in log.verify(engine).problems}
+    assert kinds == {"rechained", "checkpoint_invalid"}
+    engine.dispose()
+
+
+def test_a_checkpoint_kept_by_the_auditor_catches_a_rewrite_by_the_operator(db, tmp_path):
+    """The operator holds the key and can re-sign everything, witness included; the
+    checkpoint the auditor took earlier is outside their reach."""
     url, engine = db
-    _drop_guards(engine)
-    with engine.begin() as conn:  # swap rows 2 and 4 in the table's order
-        conn.execute(text("UPDATE audit_log SET id = -4 WHERE id = 4"))
-        conn.execute(text("UPDATE audit_log SET id = 4 WHERE id = 2"))
-        conn.execute(text("UPDATE audit_log SET id = 2 WHERE id = -4"))
-    check = log.verify(engine)
-    assert {(p.row, p.kind) for p in check.problems} == {(2, "reordered"), (4, "reordered")}
-    assert not any(p.kind == "edited" for p in check.problems)
-    proc = sharing("audit-log", "verify", "--database", url)
+    kept = tmp_path / "kept.json"
+    proc = sharing("audit-log", "checkpoint", "--database", url, "--out", str(kept))
+    assert proc.returncode == 0, proc.stderr
+    assert logkey.Checkpoint.parse(kept.read_text()).rows == 5
+    # the operator rebuilds the whole log with the key, row 2 changed, and a fresh witness
+    table = log.rows(engine)
+    table[1]["detail"] = '{"scenario":20}'
+    as_database_user(engine, "DELETE FROM audit_log")
+    (tmp_path / "sharing.sqlite3.audit-witness.json").unlink()
+    log.attach(engine)
+    for r in table:
+        log.append(engine, r["action"], r["contract_sha256"], r["result_sha256"], r["detail"],
+                   at=r["at"])
+    assert log.verify(engine).ok  # consistent with its own (new) witness
+    proc = sharing("audit-log", "verify", "--database", url, "--checkpoint", str(kept))
     assert proc.returncode == 1
-    assert "row 2: reordered" in proc.stdout and "row 4: reordered" in proc.stdout
+    assert "rewritten" in proc.stdout, proc.stdout
 
 
-def test_rows_cut_from_the_end_are_caught_against_a_noted_head(db):
-    _, engine = db
-    noted = log.verify(engine).head
-    _drop_guards(engine)
-    with engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit_log WHERE id = 5"))
-    assert log.verify(engine).ok  # a shorter chain is consistent in itself
-    check = log.verify(engine, expect_head=noted)
-    assert [p.kind for p in check.problems] == ["head_missing"]
+def test_rewitness_after_a_lost_witness(db, tmp_path):
+    url, engine = db
+    (tmp_path / "sharing.sqlite3.audit-witness.json").unlink()
+    log.attach(engine)
+    with pytest.raises(log.LogRefused, match="witness"):
+        log.append(engine, "run", SHA, SHA, "")
+    proc = sharing("audit-log", "rewitness", "--database", url, "--reason", "restored backup")
+    assert proc.returncode == 0, proc.stderr
+    log.attach(engine)
+    log.append(engine, "run", SHA, SHA, "")
+    check = log.verify(engine)
+    assert check.ok and check.rows == 7
+    assert json.loads(log.rows(engine)[5]["detail"])["reason"] == "restored backup"
+
+
+def test_verify_without_the_key_says_so(db, tmp_path):
+    url, _ = db
+    (tmp_path / "audit_key").rename(tmp_path / "elsewhere")
+    proc = sharing("audit-log", "verify", "--database", url)
+    assert proc.returncode == 1 and "no_key" in proc.stdout
+    assert not (tmp_path / "audit_key").exists()  # verify never invents a key
 
 
 def test_append_joins_a_callers_transaction_and_the_chain_never_forks(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    log.open_log(engine)
     with engine.begin() as conn:
         a = log.append(conn, "save", None, None, "first")
         b = log.append(conn, "run", SHA, SHA, {"k": "v"})
+    log.advance_witness(engine)
     assert b["prev_hash"] == a["row_hash"] and a["prev_hash"] == log.GENESIS
     with engine.begin() as conn:  # a second row claiming the same predecessor is refused
         row = {"at": log.now(), "action": "x", "contract_sha256": None, "result_sha256": None,
                "detail": "", "prev_hash": a["row_hash"]}
         row["row_hash"] = log.row_hash(row)
         with pytest.raises(Exception, match="UNIQUE"):
-            conn.execute(log.audit_log.insert().values(**row))
-    assert log.verify(engine).ok
+            conn.execute(insert(log.audit_log).values(**row))
+    check = log.verify(engine)
+    assert check.ok and check.against.rows == 2, check.format()
     engine.dispose()
 
 
@@ -144,6 +274,7 @@ def _append_concurrently(url: str, engines: int = 3, threads: int = 4, rows: int
 
     pool = [create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}
                           if url.startswith("sqlite") else {}) for _ in range(engines)]
+    log.open_log(pool[0])
     errors: list[BaseException] = []
 
     def work(engine, k):
@@ -166,7 +297,9 @@ def _append_concurrently(url: str, engines: int = 3, threads: int = 4, rows: int
     assert not errors, errors[:3]
     assert check.ok, check.problems[:3]
     assert count == engines * threads * rows
+    assert check.against.rows == count
 
 
 def test_concurrent_appenders_never_fail_and_never_fork_the_chain(tmp_path):
     _append_concurrently(f"sqlite:///{tmp_path / 'busy.sqlite3'}", engines=2, threads=10, rows=20)
+

@@ -128,11 +128,23 @@ def test_chinese_failures(zh_report):
     assert sc["金额正确"].passed
     assert sc["金额写错一分"].status == "failed"
     st = _failed_step(sc["金额写错一分"])
-    assert (st.expected, st.actual) == ("10,500,000.01", "10,500,000.00 (difference -0.01)")
+    # a zh-CN feature gets its outcomes in Chinese (issue 18)
+    assert (st.expected, st.actual) == ("10,500,000.01", "10,500,000.00（差额 -0.01）")
+    assert st.difference == "-0.01"
     wrong_year = _failed_step(sc["年份错误"])
     assert wrong_year.actual.startswith("17,000,000.00")
     cap = _failed_step(sc["上限年份错误"])
-    assert cap.actual == "first reached in 2022"
+    assert (cap.expected, cap.actual) == ("2021年首次达到", "2022年首次达到")
+    text = zh_report.format()
+    for english in ("expected", "actual", "unknown step", "first reached", "difference",
+                    "the phrases that exist", "contract sha256", "result sha256", "engine ",
+                    "date", "feature ", "scenario", "check", "passed", "failed"):
+        assert english not in text.lower().replace("audit failed", "").replace("zh.feature", ""), \
+            english
+    assert text.startswith("审计：") and "合同 SHA-256" in text and "特性文件" in text
+    assert text.rstrip().endswith("审计未通过（AUDIT FAILED）")
+    assert "预期" in text and "实际" in text and "未知步骤：" in text and "可用的写法：" in text
+    assert "场景 6 个（通过 1，未通过 3，出错 0，含未知步骤 2）" in text
 
 
 def test_chinese_unknown_steps_list_the_chinese_phrases(zh_report):
@@ -142,6 +154,7 @@ def test_chinese_unknown_steps_list_the_chinese_phrases(zh_report):
         assert sc[name].status == "unknown step", name
         msg = _failed_step(sc[name]).message
         assert "那么 {party}在{year}年从{clause}分得{amount}" in msg
+        assert "未知步骤：那么" in msg
         for phrase in vocab.phrase_list("zh"):
             assert phrase in msg
     assert zh_report.counts == {"passed": 1, "failed": 3, "unknown step": 2}
@@ -206,7 +219,8 @@ def test_ratios_are_exact(text, num, den):
 def test_every_phrase_matches_its_own_template_in_both_languages():
     samples = {"party": "beijing", "clause": "sanshui_92", "pool": "pool", "stream": "vat",
                "year": "2018", "amount": "1,000.00", "tolerance": "0.01", "ratio": "2/3",
-               "rate": "5%", "kind": "share", "path": "clauses[0].cap", "name": "bth-92hao"}
+               "rate": "5%", "kind": "share", "path": "clauses[0].cap", "name": "bth-92hao",
+               "text": "「cap」"}
     for p in vocab.PHRASES:
         for lang, template in (("en", p.en), ("zh", p.zh)):
             text = template.format(**samples)

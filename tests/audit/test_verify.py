@@ -80,3 +80,43 @@ def test_verify_result_in_process():
     outcome = verify_result(edited, contract)
     assert not outcome.identical and not outcome.stored_hash_ok
     assert outcome.difference[0] == "parties.zgc.net_total"
+
+
+def test_every_differing_amount_is_named_by_year_party_clause_and_stream(tmp_path):
+    out = _result_file(tmp_path)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    edited = [k for k, e in enumerate(doc["entries"]) if e["party"] == "zgc"][:3]
+    for k in edited:
+        doc["entries"][k]["amount"] = "1.00"
+    out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    proc = sharing("verify", str(out), str(CONTRACT), "--limit", "2")
+    assert proc.returncode == 1
+    assert "3 differences in the result (the first 2 shown):" in proc.stdout, proc.stdout
+    e = doc["entries"][edited[0]]
+    label = " · ".join([str(e["year"]), "party zgc"] + ([f"clause {e['clause']}"] if e["clause"]
+                       else []) + ([f"stream {e['stream']}"] if e["stream"] else [])
+                       + [e["kind"]])
+    assert f"entries[{edited[0]}].amount  [{label}]" in proc.stdout
+    outcome = verify_result(out.read_bytes(), load_file(str(CONTRACT)))
+    assert [d.path for d in outcome.differences] == [f"entries[{k}].amount" for k in edited]
+
+
+def test_a_changed_contract_lists_every_changed_field_by_path_and_name(tmp_path):
+    import yaml
+
+    out = _result_file(tmp_path)
+    doc = yaml.safe_load(CONTRACT.read_text(encoding="utf-8"))
+    doc["streams"][1]["series"][1] = -1000001  # operator_profit's 2nd year, was -1000000
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    proc = sharing("verify", str(out), str(changed), "--contract-was", str(CONTRACT))
+    assert proc.returncode == 1
+    sid = "operator_profit"
+    assert "1 contract field changed:" in proc.stdout, proc.stdout
+    assert f"streams[1].series[1]  [stream {sid} «园区运营公司净利润 / operating company profit»]" \
+        in proc.stdout
+    assert "in the old contract: -1000000;  in this one: -1000001" in proc.stdout
+    proc = sharing("verify", str(out), str(changed))
+    assert "give the contract the result was computed from (--contract-was FILE)" in proc.stdout
+    # the recomputed result differs in that stream's year-2 figure, named by its year
+    assert f"streams.{sid}.shareable_by_year[1]  [stream {sid} · " in proc.stdout

@@ -17,6 +17,15 @@ import pytest
 from webhelpers import BIG, form_doc  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _audit_folder(tmp_path, monkeypatch):
+    """Each test's audit-log key and witness in its own folder: a witness left by another
+    test (of a PostgreSQL database that was since emptied) would rightly refuse appends."""
+    monkeypatch.setenv("SHARING_AUDIT_DIR", str(tmp_path / "audit"))
+    monkeypatch.delenv("SHARING_AUDIT_KEY", raising=False)
+    monkeypatch.delenv("SHARING_AUDIT_WITNESS", raising=False)
+
+
 @pytest.fixture
 def app(tmp_path):
     from web import create_app

@@ -50,7 +50,8 @@ def _check_run_and_save_are_logged(app, client) -> None:
     page = client.get("/audit?lang=en").data.decode()
     assert "save" in page and sha[:12] in page
     assert 'id="audit-log-check" data-ok="true"' in page
-    assert f"The hash chain is intact: 2 rows; head {check.head[:16]}." in page
+    assert "The log verifies against its witness: 2 rows" in page
+    assert f'<code id="audit-head-hash">{check.head}</code>' in page  # the full head
 
 
 def test_the_audit_page_names_an_edited_row(app, client):
@@ -62,7 +63,8 @@ def test_the_audit_page_names_an_edited_row(app, client):
             conn.execute(text("UPDATE audit_log SET action = 'nothing' WHERE id = 1"))
     page = client.get("/audit?lang=zh_CN").data.decode()
     assert 'id="audit-log-check" data-ok="false"' in page
-    assert "审计日志已被篡改" in page and "第 1 行: edited" in page
+    assert "审计日志已被篡改" in page and "第 1 行被修改" in page
+    assert "只允许追加的触发器 audit_log_no_update 已不存在" in page
 
 
 def test_a_run_and_a_save_each_add_a_chained_row(app, client):

@@ -316,14 +316,6 @@ def _attachment(data: bytes, filename: str, mimetype: str) -> Response:
     return resp
 
 
-@bp.get("/audit")
-def audit_page():
-    from sharing.audit import log
-
-    return render_template("audit.html", events=storage.audit_trail(storage.db(), 200),
-                           check=log.verify(storage.db()))
-
-
 @bp.get("/healthz")
 def healthz():
     storage.count_scenarios(storage.db())

@@ -200,6 +200,42 @@ Feature: The static check names what is legal but probably unintended
       And the static check warns trigger_never_fires at clauses[1].triggers[2]
       And no exit is triggered
 
+  Rule: every party should receive something, and an increment should be possible
+
+    Scenario: a party that receives nothing in any year
+      Given the contract:
+        """yaml
+        start_year: 2020
+        years: 3
+        parties: [{id: a, role: sending}, {id: b, role: receiving}]
+        streams: [{id: t, kind: tax, series: [100, 100, 100]}]
+        clauses:
+          - {id: split, kind: tax_split, basis: total, streams: [t], schedule: [{years: "1-3", shares: {a: 0, b: 1}}]}
+        """
+      Then the static check warns party_receives_nothing at parties[0]
+      And a receives 0.00 from split in total
+      And b receives 300.00 from split in total
+      And the static check gives no baseline_above_amount warning
+
+    Scenario: a baseline above every year's amount
+      Given the contract:
+        """yaml
+        start_year: 2020
+        years: 3
+        parties: [{id: a, role: sending}, {id: b, role: receiving}]
+        streams: [{id: t, kind: tax, series: [100, 120, 150]}]
+        clauses:
+          - id: split
+            kind: tax_split
+            streams: [t]
+            baseline: {amount: 150}
+            schedule: [{years: "1-3", shares: {a: 0.5, b: 0.5}}]
+        """
+      Then the static check warns baseline_above_amount at clauses[0].baseline
+      And the static check warns party_receives_nothing at parties[0]
+      And b gets 370.00 as baseline in total
+      And a receives 0.00 from split in total
+
   Rule: a contract without these is clean
 
     Scenario: no warning
