@@ -19,6 +19,15 @@ from pydantic_core import core_schema
 from .errors import rule
 
 MAX_TEXT = 40
+#: Bounds on every number before it becomes exact, whatever it arrived as (JSON or YAML
+#: float, int, text): at most MAX_DIGITS significant digits and a decimal exponent of at most
+#: MAX_EXPONENT either way. ``Fraction(Decimal("1e999999999"))`` would build a billion-digit
+#: integer; with these bounds a numerator or denominator has at most
+#: MAX_DIGITS + MAX_EXPONENT digits, so reading a number is a fixed amount of work.
+MAX_DIGITS = 40
+MAX_EXPONENT = 30
+#: The largest integer magnitude taken as it is (a bit over 10**40).
+_MAX_INT_BITS = 133
 #: The largest amount of money a field or a yearly projection may hold: 10**12 yuan
 #: (一万亿元). In fen that is 10**14; a hundred streams over two hundred years still sum
 #: below 2**63 fen.
@@ -35,16 +44,20 @@ def exact(value: Any) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, int):
+        if value.bit_length() > _MAX_INT_BITS:
+            raise rule("number_digits", "the number has more than {limit} digits",
+                       limit=MAX_DIGITS)
         return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise rule("number_finite", "{value} is not a finite number", value=value)
-        return Fraction(repr(value))
+        value = Decimal(repr(value))
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise rule("number_finite", "{value} is not a finite number", value=value)
-        return Fraction(value)
+        return _decimal(value)
     if isinstance(value, str):
+        if len(value) > 4 * MAX_TEXT:  # before any copy or strip of a huge text
+            raise rule("number_long", "{value} is longer than {limit} characters",
+                       value=value[:MAX_TEXT + 1], limit=MAX_TEXT)
         text = value.strip().replace(",", "")
         if len(text) > MAX_TEXT:
             raise rule("number_long", "{value} is longer than {limit} characters",
@@ -67,6 +80,32 @@ def exact(value: Any) -> Fraction:
                        "{value} is not a number (write 0.35, \"1/3\" or \"35%\")", value=value)
         return f / 100 if percent else f
     raise rule("number_type", "{value} is not a number", value=value)
+
+
+def _decimal(value: Decimal) -> Fraction:
+    """A Decimal as a Fraction, after bounding its digits and exponent (never before)."""
+    if not value.is_finite():
+        raise rule("number_finite", "{value} is not a finite number", value=value)
+    if len(value.as_tuple().digits) > MAX_DIGITS:
+        raise rule("number_digits", "the number has more than {limit} digits",
+                   limit=MAX_DIGITS)
+    if not decimal_in_bounds(value):
+        raise rule("number_range", "{value} is out of range", value=_short(value))
+    return Fraction(value)
+
+
+def decimal_in_bounds(value: Decimal) -> bool:
+    """Whether a finite Decimal is small enough to make exact: at most MAX_DIGITS digits, its
+    leading digit (``adjusted()``) and its last digit (the exponent) near the decimal point."""
+    _sign, digits, exponent = value.as_tuple()
+    return (isinstance(exponent, int) and len(digits) <= MAX_DIGITS
+            and abs(exponent) <= MAX_EXPONENT + MAX_DIGITS
+            and abs(value.adjusted()) <= MAX_EXPONENT)
+
+
+def _short(value: Decimal) -> str:
+    """A Decimal in scientific notation (1E+999999999), never expanded to its digits."""
+    return f"{value:E}" if abs(value.as_tuple().exponent) > 60 else str(value)  # type: ignore[arg-type]
 
 
 def exact_text(f: Fraction) -> str | int:

@@ -55,6 +55,7 @@ def _value(v: Any) -> Any:
     if isinstance(v, bool) or v is None:
         raise rule("scenario_value", "{value} is not a value a contract field takes", value=v)
     if isinstance(v, int):
+        exact(v)  # bounded in digits, like every number
         return v
     if isinstance(v, (float, Fraction, Decimal)):
         return exact(v)

@@ -48,10 +48,38 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     return loader.construct_mapping_plain(node, deep=deep)
 
 
-def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+#: A number literal longer than this is not converted at all: it is kept as its text, which
+#: the schema refuses with its own message ("… is longer than 40 characters") at its field.
+#: ``int("1" * 10**6)`` would stop at Python's int-str limit with a message about
+#: ``sys.set_int_max_str_digits``; a float's exponent is bounded later, by schemas.numbers.
+MAX_NUMBER_TEXT = 64
+
+
+def _long(text: str) -> str | None:
+    return text if len(text) > MAX_NUMBER_TEXT else None
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str:
+    text = loader.construct_scalar(node)
+    if (long := _long(text)) is not None:
+        return long
+    return loader.construct_yaml_int(node)
+
+
+def _json_int(text: str) -> int | str:
+    return text if len(text) > MAX_NUMBER_TEXT else int(text)
+
+
+def _json_float(text: str) -> Decimal | str:
+    return text if len(text) > MAX_NUMBER_TEXT else Decimal(text)
+
+
+def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal | str:
     """A YAML float as the exact decimal the user wrote, never a binary float (§1):
     0.50000000000000001 stays 0.50000000000000001 and is refused if shares then miss 1."""
     text = loader.construct_scalar(node).replace("_", "")
+    if (long := _long(text)) is not None:
+        return long
     lowered = text.lower()
     if lowered in (".nan", ".inf", "+.inf", "-.inf"):
         return Decimal("NaN") if lowered == ".nan" else Decimal(lowered.replace(".inf", "Infinity"))
@@ -61,6 +89,7 @@ def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
 _Loader.construct_mapping_plain = yaml.SafeLoader.construct_mapping  # type: ignore[attr-defined]
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -133,7 +162,8 @@ def parse_text(text: str, filename: str = "contract.yaml") -> dict[str, Any]:
         raise _refuse("the document is nested deeper than {limit} levels", limit=MAX_DEPTH)
     try:
         if filename.lower().endswith(".json"):
-            doc = json.loads(text, parse_float=Decimal, parse_constant=_no_constant,
+            doc = json.loads(text, parse_float=_json_float, parse_int=_json_int,
+                             parse_constant=_no_constant,
                              object_pairs_hook=_json_object)
         else:
             doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader

@@ -30,6 +30,7 @@ from sharing.api import (
     parse_contract,
     run_contract,
 )
+from sharing.loader import MAX_NUMBER_TEXT
 
 from . import storage
 
@@ -80,6 +81,11 @@ class _Exact(str):
     exact_number = True
 
 
+def _exact_int(text: str) -> int | _Exact:
+    """An integer of the form's JSON; a very long one kept as its text (no int-str limit)."""
+    return _Exact(text) if len(text) > MAX_NUMBER_TEXT else int(text)
+
+
 def _exactify(value: Any) -> Any:
     """Numbers of a loaded document as _Exact text (for YAML), everything else as it is."""
     if isinstance(value, bool) or value is None:
@@ -97,9 +103,9 @@ def _exactify(value: Any) -> Any:
 
 def _exact_representer(dumper: yaml.SafeDumper, data: _Exact) -> yaml.Node:
     text = str(data)
-    try:
-        safe = Fraction(repr(float(text))) == Fraction(Decimal(text)) and \
-            "e" not in text.lower() and "inf" not in text.lower()
+    try:  # the cheap tests first: Fraction(Decimal("1e999999999")) would never finish
+        safe = len(text) <= MAX_NUMBER_TEXT and "e" not in text.lower() and \
+            "inf" not in text.lower() and Fraction(repr(float(text))) == Fraction(Decimal(text))
     except (ValueError, OverflowError, ArithmeticError):
         safe = False
     if safe:  # YAML reads it back as a float whose shortest form is this very number
@@ -121,7 +127,7 @@ def yaml_text(form_json: str | dict[str, Any], note: str = "") -> str:
     exact digits) or an already loaded document.
     """
     if isinstance(form_json, str):
-        doc = json.loads(form_json, parse_float=_Exact)
+        doc = json.loads(form_json, parse_float=_Exact, parse_int=_exact_int)
     else:
         doc = _exactify(form_json)
     body = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False,

@@ -25,6 +25,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from schemas.numbers import MAX_DIGITS, decimal_in_bounds
+
 RECEIPT_KINDS = ("baseline", "share", "cap_excess", "dividend", "loss")
 ENTRY_KINDS = ("baseline", "share", "cap_excess", "unclaimed", "contribution", "dividend",
                "retained", "loss", "cost", "pool_in", "pool_out", "backstop", "buyout",
@@ -73,6 +75,8 @@ def parse_amount(text: str) -> int:
         d = Decimal(t)
     except InvalidOperation:
         raise AuditError(f"{text!r} is not an amount (write 1,234.56 or 1,234.56 元)") from None
+    if not d.is_finite() or not decimal_in_bounds(d):  # int(Decimal("1e999999999")) never ends
+        raise AuditError(f"{text[:40]!r} is out of range")
     fen = d * scale
     if fen != fen.to_integral_value():
         raise AuditError(f"{text!r} is not a whole number of fen")
@@ -82,11 +86,14 @@ def parse_amount(text: str) -> int:
 def parse_ratio(text: str) -> Fraction:
     t = text.strip().replace(" ", "")
     try:
-        if t.endswith("%"):
-            return Fraction(Decimal(t[:-1])) / 100
-        if "/" in t:
+        if len(t) > 2 * MAX_DIGITS:
+            raise ValueError(t)
+        if "/" in t and not t.endswith("%"):
             return Fraction(t)
-        return Fraction(Decimal(t))
+        d = Decimal(t[:-1] if t.endswith("%") else t)
+        if not d.is_finite() or not decimal_in_bounds(d):  # before Fraction(Decimal)
+            raise ValueError(t)
+        return Fraction(d) / 100 if t.endswith("%") else Fraction(d)
     except (InvalidOperation, ValueError, ZeroDivisionError):
         raise AuditError(f"{text!r} is not a ratio (write 3/5, 0.6 or 60%)") from None
 
