@@ -71,15 +71,17 @@ def render_table(result: dict[str, Any]) -> str:
 
 def render_csv(result: dict[str, Any]) -> str:
     """The ledger, one entry a row, after a commented header naming hash and version."""
+    from .cells import csv_row, header_line
+
     buf = io.StringIO()
-    buf.write(f"# {result['name']}\n# engine {result['engine']['name']} "
+    buf.write(f"# {header_line(result['name'])}\n# engine {result['engine']['name']} "
               f"{result['engine']['version']}; contract sha256 {result['contract_sha256']}; "
               f"result sha256 {result['result_sha256']}\n")
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["year", "clause", "stream", "party", "kind", "amount_yuan", "why"])
     for e in result["entries"]:
-        w.writerow([e["year"], e["clause"] or "", e["stream"] or "", e["party"] or "",
-                    e["kind"], e["amount"], e["why"]])
+        w.writerow(csv_row([e["year"], e["clause"] or "", e["stream"] or "",
+                            e["party"] or "", e["kind"], e["amount"], e["why"]]))
     return buf.getvalue()
 
 

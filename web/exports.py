@@ -15,6 +15,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from sharing.cells import csv_row, header_line, put
+
 from .i18n import event_label, kind_label, role_label
 from .results import D, kinds_in, receipts_by_year
 
@@ -40,10 +42,10 @@ def identity_lines(result: dict[str, Any]) -> list[str]:
 def _csv(rows: list[list[Any]], result: dict[str, Any]) -> bytes:
     buf = io.StringIO()
     for line in identity_lines(result):
-        buf.write("# " + line.replace("\n", " ") + "\n")
+        buf.write("# " + header_line(line) + "\n")
     w = csv.writer(buf, lineterminator="\n")
     for r in rows:
-        w.writerow(r)
+        w.writerow(csv_row(r))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: spreadsheets read UTF-8
 
 
@@ -97,15 +99,15 @@ def xlsx(result: dict[str, Any]) -> bytes:
         ws = wb.active if wb.active.title == "Sheet" else wb.create_sheet()
         ws.title = title[:31]
         for r, line in enumerate(identity_lines(result), start=1):
-            ws.cell(row=r, column=1, value=line).font = Font(bold=(r == 1), italic=(r > 1))
+            put(ws, r, 1, line).font = Font(bold=(r == 1), italic=(r > 1))
         hr = len(identity_lines(result)) + 2
         for c, text in enumerate(header, start=1):
-            cell = ws.cell(row=hr, column=c, value=text)
+            cell = put(ws, hr, c, text)
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for r, row in enumerate(rows, start=hr + 1):
             for c, v in enumerate(row, start=1):
-                cell = ws.cell(row=r, column=c, value=v)
+                cell = put(ws, r, c, v)
                 if c in money_cols and isinstance(v, (int, float, Decimal)) and \
                         not isinstance(v, bool):
                     cell.number_format = MONEY

@@ -106,8 +106,10 @@ def _grouped(amount: str) -> str:
 
 
 def render_sweep_csv(results: Results, plan: Plan, years: bool = False) -> str:
+    from sharing.cells import csv_row, header_line
+
     buf = io.StringIO()
-    buf.write(f"# {plan.name}\n# results sha256 {results.digest()}\n")
+    buf.write(f"# {header_line(plan.name)}\n# results sha256 {results.digest()}\n")
     w = csv.writer(buf, lineterminator="\n")
     head = ["scenario"] + [str(a.param.path) for a in plan.axes] + ["valid", "reason"]
     for pid in results.parties:
@@ -115,7 +117,7 @@ def render_sweep_csv(results: Results, plan: Plan, years: bool = False) -> str:
         if years:
             head += [f"{pid}.{y}" for y in results.years]
     head += list(FLAGS) + ["last_year"]
-    w.writerow(head)
+    w.writerow(csv_row(head))
     for r in sweep_rows(results, plan, years):
         cells = [r["scenario"], *r["params"].values(), r["valid"], r["reason"] or ""]
         for pid in results.parties:
@@ -125,7 +127,7 @@ def render_sweep_csv(results: Results, plan: Plan, years: bool = False) -> str:
                 cells += pr["net_by_year"] if pr else [""] * len(results.years)
         cells += [r["events"][f] if r["valid"] else "" for f in FLAGS]
         cells.append(r.get("last_year", ""))
-        w.writerow(cells)
+        w.writerow(csv_row(cells))
     return buf.getvalue()
 
 
