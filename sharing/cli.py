@@ -181,6 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         return _report_invalid(getattr(args, "file", "(contract)"), e.issues)
     except KeyboardInterrupt:
         return 130
+    except OSError as e:  # a path that cannot be read or written, a full disk: not a bug
+        where = e.filename if e.filename is not None else getattr(args, "output", None)
+        sys.stderr.write(f"{where or '(output)'}: cannot read or write the file: "
+                         f"{e.strerror or e}; no result was written\n")
+        return EXIT_INVALID
     except Exception as e:  # an internal error: say so, no traceback, exit 1
         sys.stderr.write(f"internal error ({type(e).__name__}): {e}\n"
                          "this is a bug in the engine, not in your contract; no result was "

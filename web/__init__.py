@@ -10,7 +10,6 @@ Configuration comes from environment variables with safe defaults (see :mod:`web
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import Flask
@@ -24,9 +23,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(from_environment(app.instance_path))
     if test_config is not None:
         app.config.from_mapping(test_config)
-    os.makedirs(app.instance_path, exist_ok=True)
-
     from . import i18n, security, storage
+
+    security.private_folder(app.instance_path)  # 0700: the secret key and the database
 
     i18n.init_app(app)
     security.init_app(app)

@@ -108,7 +108,10 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            from .security import private_file
+
+            Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_file(path)  # 0600 before SQLite creates it with the umask's 0644
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")

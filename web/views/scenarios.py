@@ -20,6 +20,7 @@ from .. import audit, contracts, storage
 from ..contracts import InvalidContract
 from ..i18n import issue_dicts
 from ..results import compare as compare_results
+from ..security import safe_next
 from .common import FormInput, render_form
 from .main import load_result, results_context
 
@@ -187,12 +188,8 @@ def rename(sid: int):
         "rename", sc.contract_sha256, None, {"scenario": sid, "from": sc.name, "to": name},
         conn))
     flash(_("Renamed to “%(name)s”.", name=name), "ok")
-    target = request.form.get("next")
-    return redirect(target if _safe_next(target) else url_for("scenarios.index"), code=303)
-
-
-def _safe_next(target: str | None) -> bool:
-    return bool(target) and target.startswith("/") and not target.startswith("//")
+    target = safe_next(request.form.get("next"))
+    return redirect(target or url_for("scenarios.index"), code=303)
 
 
 @bp.post("/scenarios/<int:sid>/duplicate")
