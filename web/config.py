@@ -7,6 +7,7 @@
 | ``SHARING_MAX_UPLOAD_MB`` | 8 | largest request body accepted, in MiB |
 | ``SHARING_EXAMPLES_DIR`` | the bundled ``examples/`` (``sharing/examples``) | contracts listed on the home page |
 | ``SHARING_DEFAULT_LOCALE`` | ``zh_CN`` | language when the browser states no preference we have |
+| ``SHARING_WORKER_TIMEOUT`` | 150 | seconds a request may take before gunicorn stops its worker |
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": os.environ.get("SHARING_DEFAULT_LOCALE", "zh_CN"),
         "WTF_CSRF_TIME_LIMIT": None,  # a long form may take an afternoon to fill in
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # seconds one request may take before gunicorn stops its worker (web/serve.py); every
+        # request's work is bounded (numbers, grid sizes, feature steps), this is the backstop
+        "WORKER_TIMEOUT": int(os.environ.get("SHARING_WORKER_TIMEOUT", "150")),
         "SESSION_COOKIE_HTTPONLY": True,
         "RESULT_CACHE_SIZE": 256,
     }

@@ -92,9 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         "threads": args.threads,
         "worker_class": "gthread" if args.threads > 1 else "sync",
         "preload_app": True,
-        # an uploaded .feature runs up to AUDIT_TIMEOUT seconds; a worker is never killed
-        # for being busy before that
-        "timeout": int(app.config.get("AUDIT_TIMEOUT", 300)) + 60,
+        # the backstop for a request that runs too long (WORKER_TIMEOUT, web/config.py)
+        "timeout": int(app.config.get("WORKER_TIMEOUT", 150)),
         "graceful_timeout": 10,
         "backlog": 1024,
         "accesslog": None,

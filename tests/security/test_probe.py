@@ -98,3 +98,23 @@ def test_traversal_urls_reach_no_file(client, url):
         loc = r.headers["Location"]
         assert loc.startswith("/") and not loc.startswith("//") or \
             loc.startswith("http://localhost/"), loc
+
+
+def test_a_feature_with_too_many_steps_is_refused_before_it_runs(client):
+    """A Scenario Outline with 3,000 example rows is 6,000 steps: refused with the limit,
+    in both languages, and no audit runs (the audit log gets no row)."""
+    import io
+
+    sid = _save(client, _doc(), "audited")
+    rows = "".join(f"      | {k} |\n" for k in range(3000))
+    feature = ("Feature: f\n  Scenario Outline: s\n    Given a step <n>\n    Then a step <n>\n"
+               "\n    Examples:\n      | n |\n" + rows).encode()
+    html = client.get(f"/scenarios/{sid}").data.decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    for lang, text in (("en", "runs 6,000 steps; the web app runs at most 2,000"),
+                       ("zh_CN", "6,000")):
+        r = client.post(f"/scenarios/{sid}/audit?lang={lang}",
+                        data={"csrf_token": token, "feature": (io.BytesIO(feature), "f.feature")},
+                        content_type="multipart/form-data")
+        assert r.status_code == 400 and text in r.data.decode()
+    assert "2,000" in r.data.decode() and "steps" not in r.data.decode()

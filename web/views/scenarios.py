@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -85,10 +86,16 @@ def show(sid: int):
 FEATURE_MAX_BYTES = 256 * 1024
 
 
-def _reads_a_file(text: str) -> bool:
-    """Whether a step of the feature, as run (Scenario Outlines expanded with their
-    examples), is ``Given the contract file …`` / ``假如 合同文件…``, which would read a file
-    on the server. A feature Gherkin cannot parse runs no step, and its error is reported."""
+#: Most steps a feature may run in one request, Scenario Outlines expanded with their
+#: examples (AUDIT_MAX_STEPS): a 256 KiB outline with a long Examples table would otherwise
+#: run hundreds of thousands of steps inside the request.
+FEATURE_MAX_STEPS = 2_000
+
+
+def _feature_steps(text: str) -> tuple[bool, int]:
+    """(whether a step of the feature, as run, is ``Given the contract file …`` /
+    ``假如 合同文件…``, which would read a file on the server; how many steps it runs).
+    A feature Gherkin cannot parse runs no step, and its error is reported."""
     from gherkin.parser import Parser
     from gherkin.pickles.compiler import Compiler
     from gherkin.token_scanner import TokenScanner
@@ -98,13 +105,15 @@ def _reads_a_file(text: str) -> bool:
         doc["uri"] = "upload.feature"
         pickles = Compiler().compile(doc)
     except Exception:
-        return False
+        return False, 0
+    steps = 0
     for pickle in pickles:
         for step in pickle["steps"]:
+            steps += 1
             words = " ".join(step["text"].split()).lower()
             if words.startswith("the contract file") or words.startswith("合同文件"):
-                return True
-    return False
+                return True, steps
+    return False, steps
 
 
 @bp.post("/scenarios/<int:sid>/audit")
@@ -131,10 +140,16 @@ def audit_feature(sid: int):
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
                 problem = _("The feature file is not UTF-8 text.")
-            if text and _reads_a_file(text):
+            reads_file, steps = _feature_steps(text) if text else (False, 0)
+            max_steps = int(current_app.config.get("AUDIT_MAX_STEPS", FEATURE_MAX_STEPS))
+            if reads_file:
                 problem = _("A feature run in the web app audits the saved scenario, a preset "
                             "or a contract written inside it; it cannot read contract files "
                             "on the server.")
+            elif steps > max_steps:
+                problem = _("The feature file runs %(count)s steps; the web app runs at most "
+                            "%(limit)s in one request (sharing audit on the command line "
+                            "takes more).", count=f"{steps:,}", limit=f"{max_steps:,}")
     try:
         contract = contracts.validate_document(sc.document)
     except InvalidContract as e:
