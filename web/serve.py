@@ -65,6 +65,18 @@ def build_app() -> Any:
     return app
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any address
+
+
 def main(argv: list[str] | None = None) -> int:
     from gunicorn.app.base import BaseApplication
 
@@ -75,6 +87,13 @@ def main(argv: list[str] | None = None) -> int:
         "SHARING_WORKERS", min(2 * (os.cpu_count() or 1), 8))))
     p.add_argument("--threads", type=int, default=int(os.environ.get("SHARING_THREADS", "1")))
     args = p.parse_args(argv)
+    if not is_loopback(args.host) and os.environ.get("SHARING_OPEN_NETWORK") != "1":
+        sys.stderr.write(
+            f"refusing to listen on {args.host}: this app has no sign-in yet, so every "
+            "visitor who reaches the port could read, change and delete every saved scenario "
+            "and write to the audit log. Serve on 127.0.0.1 (the default), or set "
+            "SHARING_OPEN_NETWORK=1 to accept that on a network you trust.\n")
+        return 2
 
     app = build_app()
     db = app.config["DATABASE_URL"]

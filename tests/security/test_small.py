@@ -81,3 +81,22 @@ def test_cli_unreadable_input_exit_2(capsys, tmp_path):
 
     assert main(["run", str(tmp_path)]) == 2
     assert "internal error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.10", "park.example"])
+def test_serve_refuses_a_network_address_without_sign_in(monkeypatch, capsys, host):
+    """No sign-in exists yet (issue 19, point 3): the app refuses to listen beyond this
+    machine unless the operator says so; nothing is built or bound before the refusal."""
+    from web import serve
+
+    monkeypatch.delenv("SHARING_OPEN_NETWORK", raising=False)
+    monkeypatch.setattr(serve, "build_app", lambda: pytest.fail("the app was built"))
+    assert serve.main(["--host", host]) == 2
+    assert f"refusing to listen on {host}" in capsys.readouterr().err
+
+
+def test_loopback_addresses():
+    from web.serve import is_loopback
+
+    assert all(is_loopback(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "park.example"))
