@@ -1,7 +1,6 @@
 """One two-party incremental split, 30 years: the project against OpenFisca-core and a floor.
 
     .venv/bin/python benchmarks/openfisca_split.py [--sizes 100000,1000000] [--sample 4000]
-                                                   [--loop-sample 20]
 
 The rule (semantics §3.1 with one stream, local retention 100 %, no ramp): revenue in year t
 is ``first × (1 + growth)^(t−1)`` rounded half up to the fen, the baseline ``amount × (1 +
@@ -12,9 +11,8 @@ rounded half up), the baseline goes to the receiving party. Drawn per scenario: 
 decimals); in the "drawn" case also the baseline amount (lognormal). The inputs are the project's own draws
 (``sharing.scenarios.plan``, exact fractions), written once and read by every contender:
 
-- **project**: ``run_plan`` on the scenario plan, exactly as ``sharing montecarlo`` runs it;
-  when the plan would evaluate scenarios one by one (a drawn baseline counts as structure
-  today), it is timed on the first ``--loop-sample`` scenarios and extrapolated (stated);
+- **project**: ``run_plan`` on the scenario plan, exactly as ``sharing montecarlo`` runs it
+  (the drawn baseline is an array over the scenarios, like the stream's first and growth);
 - **openfisca**: OpenFisca-core 46 with one person entity, yearly variables and the same
   formulas (its default ``float`` value type, float32), in a separate venv that this script
   creates on first use: ``benchmarks/.venv-openfisca`` (gitignored; never a dependency of
@@ -142,7 +140,7 @@ def reference(inp: dict, s: int) -> list[tuple[int, int]]:
 
 # ---- contenders (each in a fresh process) --------------------------------------------------
 
-def child_project(case: str, n: int, sample: int, loop_sample: int) -> dict:
+def child_project(case: str, n: int, sample: int) -> dict:
     _pin()
     import numpy as np
 
@@ -152,16 +150,9 @@ def child_project(case: str, n: int, sample: int, loop_sample: int) -> dict:
     plan = _plan(case, n)
     before = _peak_mb()
     t0 = time.perf_counter()
-    if case == "drawn":
-        # a drawn baseline is structure today: one evaluation per scenario; time a few
-        part = _plan(case, loop_sample)
-        runner.run_plan(part)
-        per = (time.perf_counter() - t0) / loop_sample
-        dt, note = per * n, f"extrapolated from {loop_sample} scenarios run one by one"
-    else:
-        res = runner.run_plan(plan)
-        dt, note = time.perf_counter() - t0, ""
-        assert res.valid.all(), "every scenario valid"
+    res = runner.run_plan(plan)
+    dt, note = time.perf_counter() - t0, ""
+    assert res.valid.all(), "every scenario valid"
     peak = _peak_mb()
     few = runner.run_plan(_plan(case, sample), keep_years=True)
     net = few.net  # (S, P, Y)
@@ -299,7 +290,6 @@ def main() -> None:
     ap.add_argument("--sizes", default="100000,1000000")
     ap.add_argument("--cases", default="fixed,drawn")
     ap.add_argument("--sample", type=int, default=4000)
-    ap.add_argument("--loop-sample", type=int, default=20)
     args = ap.parse_args()
     ensure_openfisca()
     import numpy as np
@@ -316,7 +306,7 @@ def main() -> None:
                 sample = min(args.sample, n)
                 ref = [reference(inp, s) for s in range(sample)]
                 runs = {
-                    "project": ("child_project", case, n, sample, args.loop_sample),
+                    "project": ("child_project", case, n, sample),
                     "openfisca": [str(OF_PY), "-c", OPENFISCA_CHILD, path, str(sample),
                                   str(START), str(YEARS)],
                     "floor": ("child_floor", path, sample),

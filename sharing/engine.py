@@ -71,11 +71,14 @@ def _uses_npv(price) -> bool:
 
 
 def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
-             triggers_enabled: bool = True) -> Run:
+             triggers_enabled: bool = True,
+             baselines: dict[str, np.ndarray] | None = None) -> Run:
     """Compute the ledger of a valid contract for S scenarios of stream amounts.
 
     ``shareable`` maps every stream id to an int64 array (S, Y) of whole fen after local
     retention. Raises :class:`~sharing.ledger.ConservationError` if an identity of §1 fails.
+    ``baselines`` maps a split clause id to its baseline in fen by (life) year for each
+    scenario, (S, Y), in place of the contract's (a baseline varied or drawn, §3.1).
     """
     S = next(iter(shareable.values())).shape[0]
     Y = contract.years
@@ -93,7 +96,8 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
     by_party: dict[str, list[int]] = {}
     for party, year, value in contributions:
         by_party.setdefault(party, [0] * Y)[year - 1] += value
-    splits = {c.id: SplitClause(contract, c, S, ratios) for c in contract.clauses
+    splits = {c.id: SplitClause(contract, c, S, ratios, (baselines or {}).get(c.id))
+              for c in contract.clauses
               if isinstance(c, (TaxSplit, Buffer))}
     costs = {c.id: CostShareClause(contract, c, ratios) for c in contract.clauses
              if isinstance(c, CostShare)}
@@ -108,7 +112,8 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
             and _uses_npv(ex_def.price)):
         # The npv price looks at the run with no trigger (L = T there), §3.6; it is computed
         # only if a trigger fires.
-        ex.counterfactual_source = lambda: _counterfactual(contract, shareable, ex_def.exiting)
+        ex.counterfactual_source = lambda: _counterfactual(contract, shareable, ex_def.exiting,
+                                                           baselines)
     claimed = derived(contract, "claimed",
                       lambda: {key for key, found in claims(contract).items() if found})
     money_streams = [s.id for s in contract.streams if s.kind != "indicator"]
@@ -222,10 +227,11 @@ def added(shareable: dict[str, np.ndarray], streams: list[str],
 
 
 def _counterfactual(contract: Contract, shareable: dict[str, np.ndarray],
-                   exiting: str) -> np.ndarray:
+                   exiting: str, baselines: dict[str, np.ndarray] | None = None
+                   ) -> np.ndarray:
     """R_y of the exiting party in the run with no trigger: its receipts from all clauses
     plus its ``cost`` entries, (S, Y) fen (§3.6, npv price)."""
-    other = evaluate(contract, shareable, triggers_enabled=False)
+    other = evaluate(contract, shareable, triggers_enabled=False, baselines=baselines)
     idx = other.ledger.index[exiting]
     flows = other.ledger.costs[idx].copy()
     for rec in other.ledger.receipts.values():

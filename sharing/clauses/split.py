@@ -30,6 +30,11 @@ def _y(v) -> str:
     return format_yuan(int(v), grouped=True)
 
 
+def _at(value: int | np.ndarray, s: int) -> int:
+    """Scenario s's value of a figure that is one number or one per scenario."""
+    return int(value[s]) if isinstance(value, np.ndarray) else value
+
+
 @dataclass
 class Unit:
     """What one clause splits in one year: all its streams together (timing contract), or
@@ -42,7 +47,7 @@ class Unit:
     label: str  # "years 1-4", "life year 2 (years 1-3)", "buffer year 2 of 5"
     cap_key: str
     amount: np.ndarray
-    baseline: int | None = None
+    baseline: int | np.ndarray | None = None
     base_part: np.ndarray | None = None
     increment: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     pool_in: np.ndarray | None = None
@@ -53,7 +58,8 @@ class SplitClause:
     """One ``tax_split`` or ``buffer`` clause, with its cap state across years."""
 
     def __init__(self, contract: Contract, clause: TaxSplit | Buffer, scenarios: int,
-                 equity_ratios: dict[str, list[list[Fraction] | None]]):
+                 equity_ratios: dict[str, list[list[Fraction] | None]],
+                 baselines: np.ndarray | None = None):
         self.c = contract
         self.clause = clause
         self.id = clause.id
@@ -81,7 +87,9 @@ class SplitClause:
         self.life_start: dict[str, int] = static["life_start"]
         self._excess_shares: dict[tuple[int, int], tuple[Shares, str]] = static["excess"]
         self._claims: list[list[tuple[list[str], int, Shares, str]]] = static["claims"]
-        self._baselines: list[int] | None = static["baselines"]
+        self._baselines: list[int] | list[np.ndarray] | None = static["baselines"]
+        if baselines is not None:  # one per scenario (S, Y): a varied or drawn baseline
+            self._baselines = [baselines[:, k] for k in range(contract.years)]
 
     def _static(self, keys: list[str]) -> dict[str, Any]:
         """What this clause derives from the contract alone, once per contract: cumulative
@@ -185,12 +193,13 @@ class SplitClause:
                 unit.baseline = base
                 # A baseline above any amount (past int64 even) takes the whole amount; clamp it
                 # for the int64 comparison (the why shows the real figure).
-                unit.base_part = np.minimum(amount, min(base, INT64_SAFE))
+                unit.base_part = np.minimum(amount, base if isinstance(base, np.ndarray)
+                                            else min(base, INT64_SAFE))
                 unit.increment = amount - unit.base_part
                 if bl is not None:
                     ledger.post(y, self.id, stream, self.baseline_owner, "baseline",
                                 unit.base_part, lambda s, a=amount, b=base, k=k, u=unit:
-                                self._baseline_why(a[s], b, k, u.streams,
+                                self._baseline_why(a[s], _at(b, s), k, u.streams,
                                                    [p[s] for p in u.parts]))
             else:
                 unit.increment = amount.copy()
@@ -257,7 +266,7 @@ class SplitClause:
             elif u.stream is not None:
                 amount += f" ({u.stream})"
             if self.basis == "increment":
-                base = u.baseline or 0
+                base = _at(u.baseline, s) if u.baseline is not None else 0
                 head = (f"increment {_y(u.increment[s])} = {amount} − baseline {_y(base)}"
                         if base else f"increment {_y(u.increment[s])} = {amount}")
             else:

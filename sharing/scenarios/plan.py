@@ -31,7 +31,15 @@ from schemas.scenario import Draw, ScenarioFile, Vary
 from sharing.loader import read_file
 
 from .exact import ExactArray
-from .paths import ParamPath, PathError, ProjectionParam, parse_path, projection_param, set_value
+from .paths import (
+    ParamPath,
+    PathError,
+    ProjectionParam,
+    parse_path,
+    projection_param,
+    resolve,
+    set_value,
+)
 
 BLOCK = 4096
 #: Fields holding money: drawn values are rounded to the fen by default.
@@ -53,10 +61,12 @@ class Param:
     balance: str | None
     projection: ProjectionParam | None  # None: it changes the contract's structure
     field: str  # the last named step, e.g. "growth", "shenzhen"
+    #: (clause id, "amount" | "growth") for a split's baseline: a value, not structure
+    baseline: tuple[str, str] | None = None
 
     @property
     def structural(self) -> bool:
-        return self.projection is None
+        return self.projection is None and self.baseline is None
 
 
 @dataclass
@@ -122,8 +132,8 @@ class Plan:
         return self.grid_size * self.n
 
     def projection_params(self) -> list[Param]:
-        return [a.param for a in self.axes if not a.param.structural] + [
-            d.param for d in self.draws if not d.param.structural]
+        return [a.param for a in self.axes if a.param.projection is not None] + [
+            d.param for d in self.draws if d.param.projection is not None]
 
     # ---- grid points ---------------------------------------------------------------------
     def digits(self, g: np.ndarray) -> list[np.ndarray]:
@@ -211,7 +221,22 @@ def _param(base: dict[str, Any], path_text: str, balance: str | None, where: str
                                        msg=str(e))]) from None
     proj = projection_param(base, path)
     last = next((s for s in reversed(path.steps) if isinstance(s, str)), "")
-    return Param(path, balance, proj, last)
+    return Param(path, balance, proj, last, _baseline_param(base, path))
+
+
+def _baseline_param(base: dict[str, Any], path: ParamPath) -> tuple[str, str] | None:
+    """(clause id, field) when the path names a clause's baseline amount or growth (§3.1):
+    a number the engine takes per scenario, so it never splits scenarios into groups."""
+    try:
+        concrete, _ = resolve(base, path)
+    except PathError:
+        return None
+    if (len(concrete) == 4 and concrete[0] == "clauses" and isinstance(concrete[1], int)
+            and concrete[2] == "baseline" and concrete[3] in ("amount", "growth")):
+        clause = base["clauses"][concrete[1]]
+        if isinstance(clause, dict) and isinstance(clause.get("baseline"), dict):
+            return str(clause.get("id")), str(concrete[3])
+    return None
 
 
 def _default_decimals(param: Param, unit_fen: int) -> int:

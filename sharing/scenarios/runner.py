@@ -257,12 +257,63 @@ def _projection_inputs(plan: Plan, pos: np.ndarray, digits: list[np.ndarray],
     """Each projection parameter's values for the scenarios at pos."""
     out = []
     for ax, d in zip(plan.axes, digits, strict=True):
-        if not ax.param.structural:
+        if ax.param.projection is not None:
             out.append((ax.param.projection, ax.exact.take(d[pos])))
     for spec, x in zip(plan.draws, nums, strict=True):
-        if not spec.param.structural:
+        if spec.param.projection is not None:
             out.append((spec.param.projection, ExactArray(x[pos], spec.den)))
     return out
+
+
+def _baseline_inputs(plan: Plan, pos: np.ndarray, digits: list[np.ndarray],
+                     nums: list[np.ndarray]) -> dict[str, dict[str, ExactArray]]:
+    """Each varied or drawn baseline amount and growth for the scenarios at pos, by clause."""
+    out: dict[str, dict[str, ExactArray]] = {}
+    for ax, d in zip(plan.axes, digits, strict=True):
+        if ax.param.baseline is not None:
+            cid, name = ax.param.baseline
+            out.setdefault(cid, {})[name] = ax.exact.take(d[pos])
+    for spec, x in zip(plan.draws, nums, strict=True):
+        if spec.param.baseline is not None:
+            cid, name = spec.param.baseline
+            out.setdefault(cid, {})[name] = ExactArray(x[pos], spec.den)
+    return out
+
+
+def _baselines(contract: Contract, inputs: dict[str, dict[str, ExactArray]], m: int
+               ) -> tuple[dict[str, np.ndarray], list[tuple[np.ndarray, str]], np.ndarray]:
+    """(baselines, fails, too_big): each clause's baseline in fen by (life) year, (m, Y), for
+    the scenarios' own amount and growth, exactly as :func:`sharing.streams.baseline_fen`
+    (the same rounding as a stream projection with no ramp, so ``project_many`` computes
+    it); the schema's rules on the values; and the scenarios whose baseline passes the
+    ledger's limit somewhere (run on their own: the engine clamps such a baseline)."""
+    from types import SimpleNamespace
+
+    out: dict[str, np.ndarray] = {}
+    fails: list[tuple[np.ndarray, str]] = []
+    too_big = np.zeros(m, dtype=bool)
+    for cid, vals in inputs.items():
+        clause = next(c for c in contract.clauses if c.id == cid)
+        bl = clause.baseline
+        amount = vals.get("amount", bl.amount)
+        growth = vals.get("growth", bl.growth)
+        where = f"clauses.{cid}.baseline"
+        if isinstance(amount, ExactArray):
+            fails.append(((amount.compare(Fraction(0)) < 0)
+                          | (amount.compare(min(MAX_YUAN, MAX_YUAN * 100 / contract.unit_fen)) > 0),
+                          f"{where}.amount: out of range: an amount is between 0 and "
+                          "1,000,000,000,000"))
+        if isinstance(growth, ExactArray):
+            fails.append(((growth.compare(Fraction(-1)) <= 0)
+                          | (growth.compare(Fraction(10)) > 0),
+                          f"{where}.growth: out of range: a rate must be greater than -1 "
+                          "and at most 10"))
+        params = StreamParams(amount, growth, [], None, Fraction(1))
+        stub = SimpleNamespace(relocated_year=None)
+        projected, _, overflow = project_many(contract, stub, params, m)  # type: ignore[arg-type]
+        out[cid] = projected
+        too_big |= overflow
+    return out, fails, too_big
 
 
 def _evaluate_group(plan: Plan, contract: Contract, out: Results, pos: np.ndarray,
@@ -291,18 +342,27 @@ def _evaluate_group(plan: Plan, contract: Contract, out: Results, pos: np.ndarra
         fails.append((overflow, f"streams[{i}]: the projection passes the limit of "
                       "1,000,000,000,000 yuan a year (semantics §1)"))
     fails += _equity_checks(contract, shareable, set(by_stream))
+    baselines, bl_fails, alone = _baselines(contract, _baseline_inputs(plan, pos, digits, nums),
+                                            m)
+    fails += bl_fails
     for mask, why in fails:
         bad = mask & ok
         if bad.any():
             out.invalid(pos[bad], why)
             ok &= ~mask
+    if (alone & ok).any():  # a baseline past the limit: the engine's clamp, one by one
+        for s in pos[alone & ok]:
+            _one_alone(plan, out, int(s), out.start, keep_years)
+        ok &= ~alone
     sel = pos[ok]
     if len(sel) == 0:
         return
     # year-major (Fortran order): the engine reads one year of every scenario at a time
     arrays = {sid: np.asfortranarray(arr if ok.all() else arr[ok])
               for sid, arr in shareable.items()}
-    _summarise_into(out, sel, contract, arrays, keep_years)
+    bls = {cid: np.asfortranarray(arr if ok.all() else arr[ok])
+           for cid, arr in baselines.items()}
+    _summarise_into(out, sel, contract, arrays, keep_years, bls)
 
 
 def _value_checks(contract: Contract, pp: ProjectionParam, vals: ExactArray
@@ -381,10 +441,11 @@ def party_rates(contract: Contract) -> list[Fraction]:
 
 
 def _summarise_into(out: Results, sel: np.ndarray, contract: Contract,
-                    shareable: dict[str, np.ndarray], keep_years: bool) -> None:
+                    shareable: dict[str, np.ndarray], keep_years: bool,
+                    baselines: dict[str, np.ndarray] | None = None) -> None:
     from sharing.engine import evaluate
 
-    run = evaluate(contract, shareable)
+    run = evaluate(contract, shareable, baselines=baselines or None)
     net = run.ledger.net  # (P, S, Y)
     out.net_total[sel] = net.sum(axis=2).T
     too_big = np.zeros(len(sel), dtype=bool)
