@@ -34,6 +34,7 @@ from schemas.contract import (
     TaxSplit,
 )
 
+from . import explain as xpl
 from .clauses.cost_share import CostShareClause
 from .clauses.equity import EquityClause
 from .clauses.exit import ExitClause
@@ -155,8 +156,9 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
             if (sid, t) not in claimed:
                 amount = signed[sid][:, y] * active
                 ledger.post(y, None, sid, receiving, "unclaimed", amount,
-                            lambda s, a=amount, sid=sid, t=t: f"{sid} {_y(a[s])}: no clause claims it "
-                            f"in {contract.calendar(t)}, so it stays with the receiving party")
+                            lambda s, a=amount, sid=sid, t=t: xpl.why(
+                                "unclaimed", stream=xpl.stream(sid), value=xpl.fen(a[s]),
+                                year=xpl.year(contract.calendar(t))))
 
         # 5. Equity and cost sharing.
         for cid, e in equity.items():
@@ -179,8 +181,9 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
             if (sid, t) not in claimed:
                 amount = shareable[sid][:, y] * active
                 ledger.post_indicator(y, None, sid, receiving, "unclaimed", amount,
-                                      lambda s, a=amount, sid=sid: f"{sid} {_y(a[s])}: no "
-                                      "clause claims it, so it counts for the receiving party",
+                                      lambda s, a=amount, sid=sid: xpl.why(
+                                          "unclaimed.indicator", stream=xpl.stream(sid),
+                                          value=xpl.fen(a[s])),
                                       None)
 
         # 6. Guarantees.
@@ -247,8 +250,9 @@ def _handover(contract: Contract, ex: ExitClause, t: int, after: np.ndarray,
     y = t - 1
     for s in contract.streams:
         amount = shareable[s.id][:, y] * after
-        why = (lambda i, a=amount, sid=s.id: f"{sid} {_y(a[i])}: after the last year "
-               f"{contract.calendar(int(ex.last[i]))}, handed over whole to {ex.successor}")
+        why = (lambda i, a=amount, sid=s.id: xpl.why(
+            "exit.handover", stream=xpl.stream(sid), value=xpl.fen(a[i]),
+            year=xpl.year(contract.calendar(int(ex.last[i]))), party=xpl.party(ex.successor)))
         if s.kind == "indicator":
             ledger.post_indicator(y, ex.id, s.id, ex.successor, "handover", amount, why, None)
         else:

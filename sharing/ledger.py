@@ -1,8 +1,8 @@
 """The ledger: entries with their ``why``, events, and the accumulators built from them (§4).
 
 Amounts are int64 arrays over the scenario axis (shape ``(S,)``). A ``why`` is a function of
-the scenario index returning the text, so thousands of scenarios cost no string formatting
-until one is shown.
+the scenario index returning the entry's explanation record (sharing.explain), so thousands
+of scenarios build none until one is shown.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-Why = Callable[[int], str]
+#: A function of the scenario index returning the entry's explanation record (sharing.explain).
+Why = Callable[[int], dict]
 
 #: Entry kinds that count as a party's receipts from a clause (§3).
 RECEIPT_KINDS = frozenset({"baseline", "share", "cap_excess", "dividend", "loss"})
@@ -57,7 +58,7 @@ class Event:
     clause: str
     kind: str
     mask: np.ndarray  # bool (S,): the scenarios in which it happened
-    detail: Why
+    detail: Callable[[int], str]
 
 
 class Ledger:

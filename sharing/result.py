@@ -16,6 +16,7 @@ from schemas.contract import Contract
 
 from . import __version__
 from .engine import Run
+from .explain_text import Names, render
 from .finance import format_rate, irr, npv
 from .ledger import ENTRY_KINDS
 from .money import format_yuan
@@ -36,13 +37,21 @@ def _ratio(x) -> str:
     return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
 
 
-def to_json(run: Run, s: int = 0, *, explain: bool = True) -> dict[str, Any]:
+#: Fields holding text rendered from an explanation record, in the document's language:
+#: left out of the result hash, so a language never changes it (schemas.result).
+TEXT_FIELDS = ("why", "lang")
+
+
+def to_json(run: Run, s: int = 0, *, explain: bool = True, lang: str = "en") -> dict[str, Any]:
     """Scenario s of a run as the §4 document (a plain dict, ready for json.dumps).
 
-    ``explain=False`` leaves every ``why`` empty (entries ``""``, streams ``None``): for a
-    program that reads only the amounts (the static check), where rendering thousands of
-    texts would be most of the work. Such a document is not the §4 result; never show it."""
+    Each entry carries its ``explanation`` record (sharing.explain) and its ``why``, the
+    record rendered in ``lang`` ("zh" or "en"). ``explain=False`` leaves every record and
+    ``why`` empty: for a program that reads only the amounts (the static check), where
+    building thousands of records would be most of the work. Such a document is not the §4
+    result; never show it."""
     c = run.contract
+    names = Names.of_contract(c)
     led = run.ledger
     L = int(run.last[s])
     years = [c.calendar(t) for t in range(1, c.years + 1)]
@@ -79,9 +88,10 @@ def to_json(run: Run, s: int = 0, *, explain: bool = True) -> dict[str, Any]:
         amount = int(e.amount[s])
         if amount == 0:
             return None
+        record = e.why(s) if explain else None
         out = {"year": c.calendar(e.year + 1), "clause": e.clause, "stream": e.stream,
                "party": e.party, "kind": e.kind, "amount": format_yuan(amount),
-               "why": e.why(s) if explain else ""}
+               "explanation": record, "why": render(record, lang, names)}
         if with_mode:
             out["mode"] = e.mode
         return out
@@ -97,10 +107,12 @@ def to_json(run: Run, s: int = 0, *, explain: bool = True) -> dict[str, Any]:
         values = [int(v) for v in run.shareable[st.id][s]]
         proj = projections.get(st.id)
         same = proj is not None and proj.shareable == values
+        records = ([proj.why(t) for t in range(1, c.years + 1)] if same and explain else None)
         streams[st.id] = {
             "kind": st.kind,
             "shareable_by_year": [format_yuan(v) for v in values],
-            "why": [proj.why(t) for t in range(1, c.years + 1)] if same and explain else None,
+            "explanation": records,
+            "why": None if records is None else [render(r, lang, names) for r in records],
         }
     clauses: dict[str, Any] = {}
     for cid, eq in run.equity.items():
@@ -121,6 +133,10 @@ def to_json(run: Run, s: int = 0, *, explain: bool = True) -> dict[str, Any]:
         "engine": {"name": ENGINE_NAME, "version": __version__},
         "contract_sha256": contract_sha256(c),
         "name": c.name,
+        "lang": lang,
+        "names": {"parties": {p.id: p.name for p in c.parties},
+                  "streams": {st.id: st.name for st in c.streams},
+                  "clauses": {cl.id: cl.name for cl in c.clauses}},
         "start_year": c.start_year,
         "unit": "yuan",
         "years": years,
@@ -137,9 +153,24 @@ def to_json(run: Run, s: int = 0, *, explain: bool = True) -> dict[str, Any]:
     return doc
 
 
+def structured(doc: dict[str, Any]) -> dict[str, Any]:
+    """A result without its rendered texts (TEXT_FIELDS) and its hash: what the hash is
+    taken over, the same in every language."""
+    body = {k: v for k, v in doc.items() if k != "result_sha256" and k not in TEXT_FIELDS}
+    for key in ("entries", "indicator_entries"):
+        if key in body:
+            body[key] = [{k: v for k, v in e.items() if k not in TEXT_FIELDS}
+                         for e in body[key]]
+    if "streams" in body:
+        body["streams"] = {sid: {k: v for k, v in st.items() if k not in TEXT_FIELDS}
+                           for sid, st in body["streams"].items()}
+    return body
+
+
 def result_sha256(doc: dict[str, Any]) -> str:
-    """SHA-256 of a result's canonical JSON, the ``result_sha256`` field itself left out."""
-    body = {k: v for k, v in doc.items() if k != "result_sha256"}
+    """SHA-256 of a result's canonical JSON over its structured part (:func:`structured`):
+    the explanation records, never their text, so a language never changes it."""
+    body = structured(doc)
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -15,7 +15,8 @@ from schemas.contract import Contract, Stream
 from schemas.errors import Issue, issue
 from schemas.numbers import MAX_YUAN
 
-from .amounts import format_exact_yuan, format_share, format_yuan, round_half_up
+from . import explain as xpl
+from .amounts import format_yuan, round_half_up
 
 MAX_FEN = int(MAX_YUAN) * 100
 
@@ -30,33 +31,38 @@ class Projection:
     life_start: int  # contract year of life year 1
     unit_fen: int
 
-    def why(self, t: int) -> str:
-        """How contract year t's shareable amount was reached, in words (§2)."""
+    def why(self, t: int) -> xpl.Record:
+        """How contract year t's shareable amount was reached, as a record (§2)."""
         s = self.stream
         if t < self.life_start:
-            return f"before relocation in {s.relocated_year}"
+            return xpl.why("projection.before", year=xpl.year(s.relocated_year))
         p = self.projected[t - 1]
         if s.series is not None:
-            how = f"series {format_exact_yuan(s.series[t - 1] * self.unit_fen)}"
+            how = xpl.why("projection.series", value=xpl.exact(s.series[t - 1] * self.unit_fen))
         else:
             assert s.first is not None
             k = t - self.life_start + 1
             ramp = s.ramp[k - 1] if s.ramp and k <= len(s.ramp) else Fraction(1)
             exact = grown(s.first * self.unit_fen, s.growth, k) * ramp
-            how = format_exact_yuan(s.first * self.unit_fen)
+            how = xpl.why("projection.first", value=xpl.exact(s.first * self.unit_fen))
             if s.growth and k > 1:
-                how += f" × (1 + {format_share(s.growth)})^{k - 1}"
+                how = xpl.why("projection.growth", how=how, growth=xpl.share(s.growth),
+                            power=xpl.num(k - 1))
             if ramp != 1:
-                how += f" × ramp {format_share(ramp)}"
+                how = xpl.why("projection.ramp", how=how, ramp=xpl.share(ramp))
             if exact.denominator != 1:
-                how += f" = {format_exact_yuan(exact)} → {format_yuan(p, True)}"
+                how = xpl.why("projection.rounded", how=how, exact=xpl.exact(exact), value=xpl.fen(p))
             elif (s.growth and k > 1) or ramp != 1:
-                how += f" = {format_yuan(p, True)}"
+                how = xpl.why("projection.equals", how=how, value=xpl.fen(p))
         if s.local_retention is not None and s.local_retention != 1:
             kept = p * s.local_retention
-            how += f"; × local retention {format_share(s.local_retention)} = "
-            how += (format_yuan(kept.numerator, True) if kept.denominator == 1 else
-                    f"{format_exact_yuan(kept)} → {format_yuan(self.shareable[t - 1], True)}")
+            if kept.denominator == 1:
+                how = xpl.why("projection.retention", how=how, retention=xpl.share(s.local_retention),
+                            value=xpl.fen(kept.numerator))
+            else:
+                how = xpl.why("projection.retention_rounded", how=how,
+                            retention=xpl.share(s.local_retention), exact=xpl.exact(kept),
+                            value=xpl.fen(self.shareable[t - 1]))
         return how
 
 

@@ -39,7 +39,8 @@ def test_json_follows_the_shape_of_section_4(result):
     assert hz["net_by_year"][0] == "1110000.00"  # 0.30 × (10,200,000 − 6,500,000), by hand
     assert hz["irr"] is None  # receipts only: the flows never change sign
     entry = result["entries"][0]
-    assert set(entry) == {"year", "clause", "stream", "party", "kind", "amount", "why"}
+    assert set(entry) == {"year", "clause", "stream", "party", "kind", "amount", "explanation",
+                          "why"}
     assert all(isinstance(e["amount"], str) and e["amount"].split(".")[1].__len__() == 2
                for e in result["entries"])
     assert set(result["indicators"]) == {"hangzhou", "quzhou", "zhejiang"}

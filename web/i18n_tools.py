@@ -99,6 +99,13 @@ def catalog() -> Catalog:
         for op in ("at least", "greater than", "at most"):  # schemas.numbers._between
             cat.add("{value} is out of range: a " + what + " must be " + op + " {bound}",
                     locations=[("schemas/numbers.py", 0)])
+    from sharing.explain import TEMPLATES, WORD_CONTEXT, WORDS
+
+    for msg in TEMPLATES.values():  # explanation templates of ledger entries
+        cat.add(msg, locations=[("sharing/explain.py", 0)],
+                flags=("python-brace-format",) if "{" in msg else ())
+    for msg in WORDS.values():
+        cat.add(msg, locations=[("sharing/explain.py", 0)], context=WORD_CONTEXT)
     from web.i18n import _PYDANTIC
 
     for _code, _pattern, msg in _PYDANTIC:

@@ -14,9 +14,10 @@ import numpy as np
 from schemas.claims import segment_at
 from schemas.contract import Contract, CostShare, FromEquity
 
+from .. import explain as xpl
 from ..derived import derived
 from ..ledger import Ledger
-from ..money import Shares, allocate, format_exact_yuan, format_share, format_yuan
+from ..money import Shares, allocate, format_yuan
 
 
 def _y(v) -> str:
@@ -42,10 +43,11 @@ class CostShareClause:
             return None
         seg = self.clause.schedule[i]
         a, z = seg.years
-        label = f"years {a}-{z}" if a != z else f"year {a}"
+        label = xpl.period(a, z)
         if isinstance(seg.shares, FromEquity):
             shares = self.equity_ratios[seg.shares.from_equity][t - 1]
-            label += f", equity ratios of {seg.shares.from_equity}"
+            label = xpl.why("period.from_equity", period=label,
+                          clause=xpl.clause(seg.shares.from_equity))
         else:
             shares = [seg.shares.get(p, Fraction(0)) for p in self.parties]
         return (Shares(shares) if shares is not None else None), label
@@ -59,14 +61,15 @@ class CostShareClause:
         assert segment is not None, "called only in a year the clause claims"
         shares, label = segment
         parts = allocate(cost, shares)
-        names = " + ".join(self.clause.streams)
+        names = xpl.stream_parts(self.clause.streams, None)
         for i, p in enumerate(self.parties):
             if not shares.nums[i]:  # a zero share
                 continue
             ledger.post(t - 1, self.id, self.clause.streams[0] if len(self.clause.streams) == 1
                         else None, p, "cost", -parts[i],
-                        lambda s, i=i, part=parts[i]:
-                        ("cost" if cost[s] >= 0 else "refund") +
-                        f" {_y(abs(cost[s]))} ({names}) × share {format_share(shares[i])} "
-                        f"({label}) = {format_exact_yuan(Fraction(abs(int(cost[s]))) * shares[i])}"
-                        f" → {_y(-part[s])}")
+                        lambda s, i=i, part=parts[i]: xpl.why(
+                            "cost.share" if cost[s] >= 0 else "cost.refund",
+                            value=xpl.fen(abs(cost[s])), streams=names, share=xpl.share(shares[i]),
+                            period=label,
+                            exact=xpl.exact(Fraction(abs(int(cost[s]))) * shares[i]),
+                            part=xpl.fen(-part[s])))

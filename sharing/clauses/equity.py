@@ -14,6 +14,7 @@ import numpy as np
 
 from schemas.contract import Contract, Contribution, Equity
 
+from .. import explain as xpl
 from ..derived import derived
 from ..ledger import Ledger
 from ..money import Shares, allocate, format_share, format_yuan, mul_round
@@ -50,9 +51,10 @@ class EquityClause:
         for k, value, how in self._static.made_in[t - 1]:
             ledger.post(t - 1, self.id, None, k.party, "contribution",
                         -value * active.astype(np.int64),
-                        lambda s, how=how, k=k: f"{k.kind} contribution {how} to {self.id} "
-                        f"(contract year {k.year}), weight "
-                        f"{format_share(self.clause.weight(k.kind))}")
+                        lambda s, how=how, k=k: xpl.why(
+                            "equity.contribution", kind=xpl.word(k.kind), how=how,
+                            clause=xpl.clause(self.id), k=xpl.num(k.year),
+                            weight=xpl.share(self.clause.weight(k.kind))))
 
     def distribute(self, t: int, profit: np.ndarray, active: np.ndarray, ledger: Ledger) -> None:
         """Dividends, losses and retained profit of contract year t (§3.3)."""
@@ -72,33 +74,35 @@ class EquityClause:
             parts = allocate(D, self.shares[y])
             for i, p in enumerate(self.parties):
                 ledger.post(y, self.id, None, p, "dividend", parts[i],
-                            lambda s, i=i, part=parts[i]:
-                            f"profit {_y(P[s])}" +
-                            (f", less {_y(covered[s])} making good the deficit {_y(before[s])}"
-                             if covered[s] else "") +
-                            f"; dividends {_y(D[s])} = payout {format_share(payout)} × "
-                            f"{_y(pos[s] - covered[s])}; × equity ratio "
-                            f"{format_share(ratios[i])} → {_y(part[s])}")
+                            lambda s, i=i, part=parts[i]: xpl.why(
+                                "equity.dividend_covered" if covered[s] else "equity.dividend",
+                                profit=xpl.fen(P[s]), dividends=xpl.fen(D[s]),
+                                payout=xpl.share(payout), base=xpl.fen(pos[s] - covered[s]),
+                                ratio=xpl.share(ratios[i]), value=xpl.fen(part[s]),
+                                **({"covered": xpl.fen(covered[s]), "deficit": xpl.fen(before[s])}
+                                   if covered[s] else {})))
         loss = np.minimum(P, 0) if self.clause.losses == "cash_call" else None
         if loss is not None and np.count_nonzero(loss):
             fixed = self._static.loss_shares
             shares = fixed if fixed is not None else self.shares[y]
-            what = "loss_shares" if fixed is not None else "equity ratio"
+            what = xpl.why("equity.loss_shares" if fixed is not None else "equity.ratio")
             parts = allocate(loss, shares)
             for i, p in enumerate(self.parties):
                 ledger.post(y, self.id, None, p, "loss", parts[i],
-                            lambda s, i=i, part=parts[i], sh=shares:
-                            f"loss {_y(loss[s])} called from the parties (cash_call) × {what} "
-                            f"{format_share(sh[i])} → {_y(part[s])}")
+                            lambda s, i=i, part=parts[i], sh=shares: xpl.why(
+                                "equity.loss", loss=xpl.fen(loss[s]), what=what,
+                                share=xpl.share(sh[i]), value=xpl.fen(part[s])))
             retained = pos - D
         else:
             retained = P - D
         ledger.post(y, self.id, None, None, "retained", retained,
-                    lambda s: (f"loss {_y(P[s])} kept by the company, deficit now "
-                               f"{_y(self.deficits[y][s])}" if P[s] < 0 else
-                               f"profit {_y(P[s])} − dividends {_y(D[s])} kept by the company" +
-                               (f" ({_y(covered[s])} of it making good the deficit)"
-                                if covered[s] else "")))
+                    lambda s: (xpl.why("equity.retained_loss", loss=xpl.fen(P[s]),
+                                     deficit=xpl.fen(self.deficits[y][s])) if P[s] < 0 else
+                               xpl.why("equity.retained_covered", profit=xpl.fen(P[s]),
+                                     dividends=xpl.fen(D[s]), covered=xpl.fen(covered[s]))
+                               if covered[s] else
+                               xpl.why("equity.retained", profit=xpl.fen(P[s]),
+                                     dividends=xpl.fen(D[s]))))
         self.deficits.append(self.deficit)  # replaced each year, never changed in place
 
 
@@ -116,8 +120,9 @@ class _Static:
                                                                    range(contract.years)]
         for k, value in zip(clause.contributions, self.values, strict=True):
             if 1 <= k.year <= contract.years:
-                how = (f"{format_share(k.area_mu)} mu × {_y(k.price_per_mu * contract.unit_fen)}"
-                       f" per mu = {_y(value)}" if k.area_mu is not None else _y(value))
+                how = (xpl.why("equity.land", area=xpl.share(k.area_mu),
+                             price=xpl.exact(k.price_per_mu * contract.unit_fen), value=xpl.fen(value))
+                       if k.area_mu is not None else xpl.fen(value))
                 self.made_in[k.year - 1].append((k, value, how))
         shares_map = clause.loss_shares
         self.loss_shares = (Shares([shares_map.get(p, Fraction(0)) for p in parties])

@@ -25,8 +25,9 @@ from schemas.contract import (
 )
 from schemas.errors import InvalidContract, issue
 
+from .. import explain as xpl
 from ..ledger import Ledger
-from ..money import format_share, format_yuan, round_half_up
+from ..money import format_yuan, round_half_up
 from ..streams import MAX_FEN
 
 
@@ -92,7 +93,7 @@ class ExitClause:
                          f"{self.c.calendar(e)} (contract year {e})")
 
     # ---- step 8: settlement ----------------------------------------------------------------
-    def price(self, price, E: int, scenarios: int) -> tuple[np.ndarray, str]:
+    def price(self, price, E: int, scenarios: int) -> tuple[np.ndarray, xpl.Record]:
         """A price for an exit in contract year E, floored at 0 after rounding (§3.6)."""
         if isinstance(price, BookPrice):
             total = Fraction(0)
@@ -100,31 +101,34 @@ class ExitClause:
             for party, year, value in self.contributions:
                 if party == self.clause.exiting and year <= E:
                     total += value * (1 + price.index) ** (E - year)
-                    terms.append(f"{_y(value)} × (1 + {format_share(price.index)})^{E - year}")
+                    terms.append(xpl.why("price.book_term", value=xpl.fen(value),
+                                       index=xpl.share(price.index), power=xpl.num(E - year)))
             v = max(round_half_up(total), 0)
             return (np.full(scenarios, v, dtype=object),
-                    f"book value {' + '.join(terms) or '0'} = {_y(v)}")
+                    xpl.why("price.book", terms=xpl.join(terms), value=xpl.fen(v)) if terms else
+                    xpl.why("price.book_none", value=xpl.fen(v)))
         if isinstance(price, FixedPrice):
             v = int(price.amount * self.c.unit_fen)
-            return np.full(scenarios, v, dtype=object), f"fixed price {_y(v)}"
+            return np.full(scenarios, v, dtype=object), xpl.why("price.fixed", value=xpl.fen(v))
         if isinstance(price, NpvPrice):
             if self.counterfactual is None and self.counterfactual_source is not None:
                 self.counterfactual = self.counterfactual_source()
             if E >= self.term or self.counterfactual is None:
-                return np.zeros(scenarios, dtype=np.int64), "npv price 0 (no years left)"
+                return np.zeros(scenarios, dtype=np.int64), xpl.why("price.npv_none")
             r = 1 + price.rate
             out = np.zeros(scenarios, dtype=object)
             for s in range(scenarios):
                 total = sum((Fraction(int(self.counterfactual[s, y - 1])) / r ** (y - E)
                              for y in range(E + 1, self.term + 1)), Fraction(0))
                 out[s] = max(round_half_up(total), 0)
-            years = f"{self.c.calendar(E + 1)}–{self.c.calendar(self.term)}"
-            return out, (f"npv at {format_share(price.rate)} of {self.clause.exiting}'s receipts "
-                         f"and costs {years} in the run with no exit")
+            return out, xpl.why("price.npv", rate=xpl.share(price.rate),
+                              party=xpl.party(self.clause.exiting),
+                              first=xpl.year(self.c.calendar(E + 1)),
+                              last=xpl.year(self.c.calendar(self.term)))
         assert isinstance(price, MaxOfPrice)
         members = [self.price(p, E, scenarios) for p in price.of]
         best = np.max(np.stack([m[0] for m in members]), axis=0)
-        return best, "the largest of: " + "; ".join(m[1] for m in members)
+        return best, xpl.why("price.max", prices=xpl.join((m[1] for m in members), ";"))
 
     def settle(self, t: int, last: np.ndarray, ledger: Ledger) -> None:
         """Buyout and penalty in year E = t, for the scenarios whose last year is t."""
@@ -147,9 +151,10 @@ class ExitClause:
             amount, how = self.price(price_def, t, ledger.S)
             amount = self._within_limit(amount * mask, t,
                                         "price" if what == "exit" else "price_at_term_end")
-            why = (lambda s, a=amount, h=how, w=what:
-                   f"{w} in {self.c.calendar(t)}: {self.buyer} buys {ex.exiting}'s position; "
-                   f"{h} → {_y(a[s])}")
+            why = (lambda s, a=amount, h=how, w=what: xpl.why(
+                "exit.buyout" if w == "exit" else "exit.buyout_term_end",
+                year=xpl.year(self.c.calendar(t)), buyer=xpl.party(self.buyer),
+                exiting=xpl.party(ex.exiting), how=h, value=xpl.fen(a[s])))
             ledger.post(y, self.id, None, ex.exiting, "buyout", amount, why)
             ledger.post(y, self.id, None, self.buyer, "buyout", -amount, why)
             if what == "exit" and ex.penalty is not None:
@@ -179,15 +184,18 @@ class ExitClause:
             payee = (self.buyer if payer == ex.exiting else ex.exiting)
             if ex.penalty.amount is not None:
                 amount = np.full(ledger.S, int(ex.penalty.amount * self.c.unit_fen))
-                how = f"penalty {_y(amount[0])}"
+                how = None
             else:
                 amount = np.array([round_half_up(ex.penalty.rate_of_price * int(p))
                                    for p in price], dtype=np.int64)
-                how = f"penalty {format_share(ex.penalty.rate_of_price)} × the price"
+                how = ex.penalty.rate_of_price
             amount = amount * mask
-            why = (lambda s, a=amount, h=how, p=price, i=i, payer=payer, payee=payee:
-                   f"{payer} at fault (trigger {i + 1}) pays {payee}: {h}"
-                   + (f" {_y(p[s])}" if ex.penalty.rate_of_price is not None else "")
-                   + f" → {_y(a[s])}")
+            def why(s, a=amount, rate=how, p=price, i=i, payer=payer, payee=payee) -> xpl.Record:
+                common = dict(payer=xpl.party(payer), n=xpl.num(i + 1), payee=xpl.party(payee),
+                              value=xpl.fen(a[s]))
+                if rate is None:
+                    return xpl.why("exit.penalty", amount=xpl.fen(a[s]), **common)
+                return xpl.why("exit.penalty_rate", rate=xpl.share(rate), price=xpl.fen(p[s]),
+                             **common)
             ledger.post(t - 1, self.id, None, payee, "penalty", amount, why)
             ledger.post(t - 1, self.id, None, payer, "penalty", -amount, why)

@@ -13,9 +13,10 @@ import numpy as np
 from schemas.claims import segment_at
 from schemas.contract import Contract, IndicatorSplit
 
+from .. import explain as xpl
 from ..derived import derived
 from ..ledger import Ledger
-from ..money import Shares, allocate, format_share, format_yuan
+from ..money import Shares, allocate, format_yuan
 
 
 def _y(v) -> str:
@@ -45,20 +46,22 @@ class IndicatorClause:
         assert si is not None, "called only in a year the clause claims"
         seg = self.clause.schedule[si]
         a, z = seg.years
-        label = f"years {a}-{z}" if a != z else f"year {a}"
+        label = xpl.period(a, z)
         stream = self.clause.streams[0] if len(self.clause.streams) == 1 else None
         mode = self.clause.mode
         if mode == "full_each":
             for p in self.parties:
                 if p in seg.shares:
                     ledger.post_indicator(t - 1, self.id, stream, p, "share", amount,
-                                          lambda s: f"{_y(amount[s])} counted in full for each "
-                                          f"party named ({label}, full_each)", mode)
+                                          lambda s: xpl.why("indicator.full_each",
+                                                          value=xpl.fen(amount[s]), period=label),
+                                          mode)
             return
         shares = self.shares[si]
         parts = allocate(amount, shares)
         for i, p in enumerate(self.parties):
             ledger.post_indicator(t - 1, self.id, stream, p, "share", parts[i],
-                                  lambda s, i=i, part=parts[i]:
-                                  f"{_y(amount[s])} × share {format_share(shares[i])} ({label})"
-                                  f" → {_y(part[s])}", mode)
+                                  lambda s, i=i, part=parts[i]: xpl.why(
+                                      "indicator.share", value=xpl.fen(amount[s]),
+                                      share=xpl.share(shares[i]), period=label,
+                                      part=xpl.fen(part[s])), mode)

@@ -14,9 +14,10 @@ import numpy as np
 
 from schemas.contract import Contract, FloorOfContributions, RiskPool
 
+from .. import explain as xpl
 from ..derived import derived
 from ..ledger import Ledger
-from ..money import Shares, allocate, format_share, format_yuan, mul_round, round_half_up
+from ..money import Shares, allocate, format_yuan, mul_round, round_half_up
 from .split import Unit
 
 
@@ -73,21 +74,23 @@ class PoolClause:
             self.inflow += fit
             u.pool_in = fit
             ledger.post(y, clause_id, u.stream, None, "pool_in", fit,
-                        lambda s, u=u, w=wanted, f=fit:
-                        f"into pool {self.id}: rate {format_share(rate)} × "
-                        f"{_y(u.increment[s])} = {_y(w[s])}" +
-                        (f", cut to {_y(f[s])} by the pool cap {_y(self.cap)}"
-                         if f[s] != w[s] else ""))
+                        lambda s, u=u, w=wanted, f=fit: xpl.why(
+                            "pool.in", pool=xpl.clause(self.id), rate=xpl.share(rate),
+                            increment=xpl.fen(u.increment[s]), value=xpl.fen(w[s]))
+                        if f[s] == w[s] else xpl.why(
+                            "pool.in_cut", pool=xpl.clause(self.id), rate=xpl.share(rate),
+                            increment=xpl.fen(u.increment[s]), wanted=xpl.fen(w[s]),
+                            value=xpl.fen(f[s]), cap=xpl.fen(self.cap)))
 
     # ---- step 6: guarantees ----------------------------------------------------------------
-    def floor(self, g, t: int) -> tuple[int, str]:
+    def floor(self, g, t: int) -> tuple[int, xpl.Record]:
         if isinstance(g.floor, FloorOfContributions):
             base = sum(self.contributed.get(g.party, [0] * self.c.years)[:t])
             v = round_half_up(g.floor.rate * base)
-            return v, (f"floor {format_share(g.floor.rate)} × {g.party}'s contributions "
-                       f"{_y(base)} = {_y(v)}")
+            return v, xpl.why("pool.floor_contributions", rate=xpl.share(g.floor.rate),
+                            party=xpl.party(g.party), base=xpl.fen(base), value=xpl.fen(v))
         v = int(g.floor * self.c.unit_fen)
-        return v, f"floor {_y(v)}"
+        return v, xpl.why("pool.floor", value=xpl.fen(v))
 
     def guarantee(self, t: int, active: np.ndarray, ledger: Ledger) -> None:
         y = t - 1
@@ -105,12 +108,13 @@ class PoolClause:
             before = self.balance.copy()
             self.balance = self.balance - pay
             self.outflow += pay
-            counts = " + ".join(g.counts)
+            counts = xpl.join(xpl.clause(c) for c in g.counts)
             ledger.post(y, self.id, None, g.party, "pool_out", pay,
                         lambda s, ft=floor_text, r=receipts, sf=shortfall, b=before, p=pay,
                         gi=gi, counts=counts:
-                        f"guarantee {gi + 1}: {ft} against receipts from {counts} {_y(r[s])}; "
-                        f"shortfall {_y(sf[s])}; the pool (balance {_y(b[s])}) pays {_y(p[s])}")
+                        xpl.why("pool.out", n=xpl.num(gi + 1), floor=ft, counts=counts,
+                              receipts=xpl.fen(r[s]), shortfall=xpl.fen(sf[s]), balance=xpl.fen(b[s]),
+                              value=xpl.fen(p[s])))
             rest = shortfall - pay  # >= 0
             left = rest > 0
             if not np.count_nonzero(left):
@@ -118,9 +122,10 @@ class PoolClause:
             exhausted |= left
             if self.clause.backstop is not None:
                 b = self.clause.backstop
-                why = (lambda s, sf=shortfall, p=pay, r=rest, gi=gi, g=g, b=b:
-                       f"guarantee {gi + 1} for {g.party}: shortfall {_y(sf[s])}, pool paid "
-                       f"{_y(p[s])}, backstop {b} pays the remaining {_y(r[s])}")
+                why = (lambda s, sf=shortfall, p=pay, r=rest, gi=gi, g=g, b=b: xpl.why(
+                    "pool.backstop", n=xpl.num(gi + 1), party=xpl.party(g.party),
+                    shortfall=xpl.fen(sf[s]), paid=xpl.fen(p[s]), backstop=xpl.party(b),
+                    value=xpl.fen(r[s])))
                 ledger.post(y, self.id, None, g.party, "backstop", rest, why)
                 ledger.post(y, self.id, None, b, "backstop", -rest, why)
                 ledger.event(y, self.id, "guarantee_backstopped", left,
@@ -142,9 +147,9 @@ class PoolClause:
         parts = allocate(amount, shares)
         for i, p in enumerate(self.parties):
             ledger.post(t - 1, self.id, None, p, "residual", parts[i],
-                        lambda s, i=i, part=parts[i]:
-                        f"pool {self.id} closes: balance {_y(amount[s])} × residual share "
-                        f"{format_share(shares[i])} → {_y(part[s])}")
+                        lambda s, i=i, part=parts[i]: xpl.why(
+                            "pool.residual", pool=xpl.clause(self.id), balance=xpl.fen(amount[s]),
+                            share=xpl.share(shares[i]), value=xpl.fen(part[s])))
         self.outflow += amount
         self.balance = self.balance - amount
 

@@ -20,9 +20,10 @@ import numpy as np
 from schemas.claims import buffer_streams, segment_at
 from schemas.contract import Buffer, Contract, FromEquity, TaxSplit
 
+from .. import explain as xpl
 from ..derived import derived
 from ..ledger import Ledger
-from ..money import INT64_SAFE, Shares, allocate, format_exact_yuan, format_share, format_yuan
+from ..money import INT64_SAFE, Shares, allocate, format_yuan
 from ..streams import baseline_fen, life_start
 
 
@@ -44,7 +45,7 @@ class Unit:
     stream: str | None  # the stream named on entries (None when several are added up)
     life_year: int
     shares: Shares  # by contract party order
-    label: str  # "years 1-4", "life year 2 (years 1-3)", "buffer year 2 of 5"
+    label: xpl.Record  # "years 1-4", "life year 2 (years 1-3)", "buffer year 2 of 5"
     cap_key: str
     amount: np.ndarray
     baseline: int | np.ndarray | None = None
@@ -130,19 +131,22 @@ class SplitClause:
             to = b.to or self.receiving
             shares = self._memo([s if p == b.party else (1 - s if p == to else Fraction(0))
                                  for p in self.parties])
-            label = f"buffer year {life_year} of {b.years}, {b.shape}"
+            label = xpl.why("period.buffer", k=xpl.num(life_year), n=xpl.num(b.years),
+                          shape=xpl.word(b.shape))
             return shares, label
         i = segment_at(self.clause.schedule, life_year)
         if i is None:
             return None
         seg = self.clause.schedule[i]
         a, z = seg.years
-        span = f"years {a}-{z}" if a != z else f"year {a}"
-        label = span if not self.per_stream else f"life year {life_year} ({span})"
+        span = xpl.period(a, z)
+        label = (span if not self.per_stream else
+                 xpl.why("period.life_year", k=xpl.num(life_year), span=span))
         if isinstance(seg.shares, FromEquity):
             ratios = self.equity_ratios[seg.shares.from_equity][t - 1]
             assert ratios is not None, "validated: equity exists when from_equity is used"
-            return self._memo(ratios), f"{label}, equity ratios of {seg.shares.from_equity}"
+            return self._memo(ratios), xpl.why("period.from_equity", period=label,
+                                             clause=xpl.clause(seg.shares.from_equity))
         return self._memo([seg.shares.get(p, Fraction(0)) for p in self.parties]), label
 
     def _memo(self, fractions: list[Fraction]) -> Shares:
@@ -216,17 +220,17 @@ class SplitClause:
         return hit
 
     def _baseline_why(self, amount: int, base: int, k: int, streams: list[str],
-                      parts: list[int] | None = None) -> str:
+                      parts: list[int] | None = None) -> xpl.Record:
         bl = self.clause.baseline
-        grow = f" × (1 + {format_share(bl.growth)})^{k - 1}" if bl.growth and k > 1 else ""
-        when = "life year" if self.per_stream else "year"
-        names = (" + ".join(f"{sid} {_y(p)}" for sid, p in zip(streams, parts, strict=True))
-                 if parts else " + ".join(streams))
-        return (f"amount {_y(amount)} ({names}); baseline "
-                f"{format_exact_yuan(bl.amount * self.c.unit_fen)}{grow}"
-                f"{f' = {_y(base)}' if grow else ''} "
-                f"({when} {k}); the part up to the baseline, {_y(min(amount, base))}, to the "
-                f"baseline owner")
+        when = xpl.why("split.baseline.life_year" if self.per_stream else "split.baseline.year",
+                     k=xpl.num(k))
+        common = dict(amount=xpl.fen(amount), parts=xpl.stream_parts(streams, parts),
+                      baseline=xpl.exact(bl.amount * self.c.unit_fen), when=when,
+                      part=xpl.fen(min(amount, base)))
+        if bl.growth and k > 1:
+            return xpl.why("split.baseline_grown", growth=xpl.share(bl.growth), power=xpl.num(k - 1),
+                         grown=xpl.fen(base), **common)
+        return xpl.why("split.baseline", **common)
 
     def increment(self, units: list[Unit], scenarios: int) -> np.ndarray:
         """Σ max(0, amount − baseline) over the claimed streams, before pool and caps (§3.6)."""
@@ -258,35 +262,39 @@ class SplitClause:
                 self._post_share(ledger, y, u, p, parts[i], rest, u.shares[i], basis, None)
 
     def _basis_text(self, u: Unit):
-        def text(s: int) -> str:
-            amount = f"amount {_y(u.amount[s])}"
+        def text(s: int) -> xpl.Record:
             if u.parts:
-                amount += " (" + " + ".join(f"{sid} {_y(p[s])}"
-                                            for sid, p in zip(u.streams, u.parts, strict=True)) + ")"
+                amount = xpl.why("split.amount_parts", amount=xpl.fen(u.amount[s]),
+                               parts=xpl.stream_parts(u.streams, [int(p[s]) for p in u.parts]))
             elif u.stream is not None:
-                amount += f" ({u.stream})"
+                amount = xpl.why("split.amount_stream", amount=xpl.fen(u.amount[s]),
+                               stream=xpl.stream(u.stream))
+            else:
+                amount = xpl.why("split.amount", amount=xpl.fen(u.amount[s]))
             if self.basis == "increment":
                 base = _at(u.baseline, s) if u.baseline is not None else 0
-                head = (f"increment {_y(u.increment[s])} = {amount} − baseline {_y(base)}"
-                        if base else f"increment {_y(u.increment[s])} = {amount}")
+                head = (xpl.why("split.increment", increment=xpl.fen(u.increment[s]), amount=amount,
+                                baseline=xpl.fen(base)) if base else
+                        xpl.why("split.increment_all", increment=xpl.fen(u.increment[s]),
+                                amount=amount))
             else:
                 head = amount
             if u.pool_in is not None and u.pool_in[s]:
-                head += f", less {_y(u.pool_in[s])} into the risk pool"
+                head = xpl.why("split.less_pool", basis=head, pool=xpl.fen(u.pool_in[s]))
             return head
         return text
 
     def _post_share(self, ledger: Ledger, y: int, u: Unit, party: str, amount: np.ndarray,
                     rest: np.ndarray, share: Fraction, basis, why_cap) -> None:
-        def why(s: int) -> str:
+        def why(s: int) -> xpl.Record:
             exact = Fraction(int(rest[s])) * share
-            txt = (f"{basis(s)}: {_y(rest[s])} × share {format_share(share)} ({u.label}) = "
-                   f"{format_exact_yuan(exact)}")
+            common = dict(basis=basis(s), rest=xpl.fen(rest[s]), share=xpl.share(share),
+                          period=u.label, exact=xpl.exact(exact))
             if why_cap is not None:
-                return txt + "; " + why_cap(s)
+                return xpl.why("split.share_capped", cap=why_cap(s), **common)
             if exact.denominator != 1:
-                txt += f" → {_y(amount[s])} (largest remainder, §1)"
-            return txt
+                return xpl.why("split.share_rounded", value=xpl.fen(amount[s]), **common)
+            return xpl.why("split.share", **common)
         ledger.post(y, self.id, u.stream, party, "share", amount, why)
 
     def _cap(self, t: int, u: Unit, x: np.ndarray, ledger: Ledger, active: np.ndarray):
@@ -322,19 +330,19 @@ class SplitClause:
                     ("cumulative cap reached" if hit else ""))
         ledger.event(t - 1, self.id, "cap_reached", mask, detail)
 
-        def why_cap(s: int) -> str:
+        def why_cap(s: int) -> xpl.Record:
             if excess[s] == 0:
                 if cum is not None:
-                    return f"within the caps (cumulative {_y(before[s] + allowed[s])} of {_y(cum)})"
-                return f"within the per-year cap {_y(self.per_year_cap)}"
+                    return xpl.why("cap.within", got=xpl.fen(before[s] + allowed[s]), cap=xpl.fen(cum))
+                return xpl.why("cap.within_per_year", cap=xpl.fen(self.per_year_cap))
             bits = []
             if self.per_year_cap is not None:
-                bits.append(f"per-year cap {_y(self.per_year_cap)}")
+                bits.append(xpl.why("cap.per_year", cap=xpl.fen(self.per_year_cap)))
             if cum is not None:
-                bits.append(f"cumulative cap {_y(cum)} with {_y(before[s])} received before, "
-                            f"room {_y(max(cum - before[s], 0))}")
-            return (f"cut to {_y(allowed[s])} by the " + " and ".join(bits) +
-                    f"; excess {_y(excess[s])} to the others")
+                bits.append(xpl.why("cap.cumulative", cap=xpl.fen(cum), before=xpl.fen(before[s]),
+                                  room=xpl.fen(max(cum - before[s], 0))))
+            return xpl.why("cap.cut", allowed=xpl.fen(allowed[s]), caps=xpl.join(bits, "and"),
+                         excess=xpl.fen(excess[s]))
         return allowed, excess, why_cap
 
     def _renormalised(self, shares: Shares, capped: int) -> tuple[Shares, str]:
@@ -346,10 +354,9 @@ class SplitClause:
             total = sum(others, Fraction(0))
             if total == 0:
                 hit = (Shares([Fraction(int(p == self.receiving)) for p in self.parties]),
-                       "the other parties' shares are all 0, so to the receiving party")
+                       xpl.why("cap.to_receiving"))
             else:
-                hit = (Shares([s / total for s in others]),
-                       "shares renormalised over the other parties")
+                hit = (Shares([s / total for s in others]), xpl.why("cap.renormalised"))
             self._excess_shares[key] = hit
         return hit
 
@@ -362,5 +369,5 @@ class SplitClause:
                 continue
             ledger.post(y, self.id, u.stream, p, "cap_excess", parts[i],
                         lambda s, sh=shares[i], part=parts[i]:
-                        f"excess {_y(excess[s])} over {self.cap_party}'s cap ({u.label}) × "
-                        f"{format_share(sh)} ({how}) → {_y(part[s])}")
+                        xpl.why("cap.excess", excess=xpl.fen(excess[s]), party=xpl.party(self.cap_party),
+                              period=u.label, share=xpl.share(sh), how=how, value=xpl.fen(part[s])))
