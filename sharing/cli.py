@@ -69,8 +69,11 @@ def render_table(result: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_csv(result: dict[str, Any]) -> str:
-    """The ledger, one entry a row, after a commented header naming hash and version."""
+def render_csv(result: dict[str, Any], lang: str = "en") -> str:
+    """The ledger, one entry a row, after a commented header naming hash and version; names,
+    kinds and explanations in ``lang`` (sharing.explain_text)."""
+    from sharing.explain_text import ledger_headers, ledger_rows
+
     from .cells import csv_row, header_line
 
     buf = io.StringIO()
@@ -78,10 +81,9 @@ def render_csv(result: dict[str, Any]) -> str:
               f"{result['engine']['version']}; contract sha256 {result['contract_sha256']}; "
               f"result sha256 {result['result_sha256']}\n")
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["year", "clause", "stream", "party", "kind", "amount_yuan", "why"])
-    for e in result["entries"]:
-        w.writerow(csv_row([e["year"], e["clause"] or "", e["stream"] or "",
-                            e["party"] or "", e["kind"], e["amount"], e["why"]]))
+    w.writerow(ledger_headers(lang))
+    for row in ledger_rows(result, lang):
+        w.writerow(csv_row(row))  # user text neutralised against spreadsheet formulas
     return buf.getvalue()
 
 
@@ -111,12 +113,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sharing.api import run_contract
+    from sharing.explain_text import lang_from_env, localise, normalise_lang
 
-    result = run_contract(_load(args.file))
+    lang = normalise_lang(args.lang) if args.lang else lang_from_env()
+    result = localise(run_contract(_load(args.file)), lang)
     if args.format == "json":
         text = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     elif args.format == "csv":
-        text = render_csv(result)
+        text = render_csv(result, lang)
     else:
         text = render_table(result)
     if args.output:
@@ -145,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("file")
     r.add_argument("--format", choices=["table", "csv", "json"], default="table")
     r.add_argument("--output", "-o", help="write to this file instead of standard output")
+    r.add_argument("--lang", choices=["zh", "en"],
+                   help="language of the explanations (default: from LC_ALL/LANG)")
     r.set_defaults(func=cmd_run)
     s = sub.add_parser("schema", help="print the contract file's JSON Schema")
     s.set_defaults(func=cmd_schema)

@@ -172,3 +172,41 @@ def _with_text(e: dict[str, Any], lang: str, names: Names) -> dict[str, Any]:
     e = dict(e)
     e["why"] = render(e["explanation"], lang, names)
     return e
+
+
+#: The entry kinds' names (§4), the one vocabulary of every surface (web, CSV, XLSX, PDF).
+KIND_NAMES = {
+    "baseline": "baseline", "share": "share", "cap_excess": "cap excess",
+    "unclaimed": "unclaimed", "contribution": "contribution", "dividend": "dividend",
+    "retained": "retained", "loss": "loss", "cost": "cost", "pool_in": "into pool",
+    "pool_out": "from pool", "backstop": "backstop", "buyout": "buyout", "penalty": "penalty",
+    "residual": "pool residual", "handover": "handover",
+}
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """An entry kind in the reader's language: 分成 / share."""
+    return gettext(lang, KIND_NAMES.get(kind, kind))
+
+
+#: Column headers of the ledger download (CSV, XLSX sheet, CLI).
+LEDGER_HEADERS = ("year", "clause", "stream", "party", "kind", "amount (yuan)", "explanation")
+
+
+def ledger_headers(lang: str) -> list[str]:
+    return [gettext(lang, h) for h in LEDGER_HEADERS]
+
+
+def ledger_rows(result: dict[str, Any], lang: str) -> list[list[Any]]:
+    """The ledger as rows for a person: names, kinds and explanations in ``lang``; the
+    amount as the document's decimal string."""
+    names = Names.of_result(result)
+    rows = []
+    for e in result["entries"]:
+        rows.append([e["year"], names.name("clause", e["clause"]) if e["clause"] else "",
+                     names.name("stream", e["stream"]) if e["stream"] else "",
+                     names.name("party", e["party"]) if e["party"] else "",
+                     kind_label(e["kind"], lang), e["amount"],
+                     render(e["explanation"], lang, names) if e.get("explanation")
+                     else e.get("why", "")])
+    return rows

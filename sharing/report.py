@@ -637,6 +637,9 @@ class _Report:
         if None in by_clause:
             order.append(None)
         kinds = {cl.id: cl.kind for cl in self.c.clauses}
+        from sharing.explain_text import Names, kind_label, render
+
+        names = Names.of_contract(self.c)
         for cid in order:
             entries = by_clause.get(cid, [])
             if self.pdf.get_y() > self.pdf.h - 50:  # no heading alone at the foot of a page
@@ -656,10 +659,13 @@ class _Report:
             self.para(L["ledger_count"].format(n=len(entries)), 7.5)
             rows = [[L["year"], L["stream"], L["party"], L["kind"], L["amount"], L["why"]]]
             for e in entries:
+                # names, kinds and explanations in the report's language (sharing.explain_text)
                 base = e["kind"].split(" ")[0]
-                kind = f"{KIND_ZH.get(base, base)}\n{e['kind']}" if self.zh else e["kind"]
-                rows.append([str(e["year"]), e["stream"] or "—", e["party"] or "—", kind,
-                             _grouped(e["amount"]), e["why"]])
+                kind = kind_label(base, self.lang) + e["kind"][len(base):]
+                rows.append([str(e["year"]), names.name("stream", e["stream"]),
+                             names.name("party", e["party"]), kind, _grouped(e["amount"]),
+                             render(e["explanation"], self.lang, names)
+                             if e.get("explanation") else e["why"]])
             self.table(rows, [10, 18, 18, 17, 24, 93],
                        ["LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"], size=6.5)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -84,15 +85,37 @@ def test_table_and_csv_and_output_file(tmp_path):
     assert "total" in table.stdout and "NPV" in table.stdout and "IRR" in table.stdout
     assert "contract sha256" in table.stdout and "result sha256" in table.stdout
     out = tmp_path / "ledger.csv"
-    done = run("run", str(HANGZHOU), "--format", "csv", "--output", str(out))
+    done = run("run", str(HANGZHOU), "--format", "csv", "--lang", "en", "--output", str(out))
     assert done.returncode == 0 and done.stdout == ""
     text = out.read_text("utf-8")
     assert "contract sha256" in text.splitlines()[1]
     assert "result sha256" in text.splitlines()[1]
     rows = list(csv.reader(io.StringIO("\n".join(text.splitlines()[2:]))))
-    assert rows[0] == ["year", "clause", "stream", "party", "kind", "amount_yuan", "why"]
-    assert ["2021", "increment_split", "", "hangzhou", "share", "1110000.00"] in [
+    assert rows[0] == ["year", "clause", "stream", "party", "kind", "amount (yuan)",
+                       "explanation"]
+    # the party by its name as the contract gives it; the clause has none, so its id
+    assert ["2021", "increment_split", "", "杭州市（飞出地）", "share", "1110000.00"] in [
         r[:6] for r in rows]
+
+
+def test_csv_in_chinese_explains_in_chinese_with_names(tmp_path):
+    done = run("run", str(HANGZHOU), "--format", "csv", "--lang", "zh")
+    assert done.returncode == 0
+    rows = list(csv.reader(io.StringIO("\n".join(done.stdout.splitlines()[2:]))))
+    assert rows[0] == ["年度", "条款", "收入流", "参与方", "类型", "金额（元）", "依据"]
+    share = next(r for r in rows[1:] if r[0] == "2021" and r[3] == "杭州市（飞出地）")
+    # 0.30 × (10,200,000 − 6,500,000) = 1,110,000, worked by hand
+    assert share[4] == "分成" and share[5] == "1110000.00"
+    assert share[6] == ("增量 3,700,000.00 元 = 收入 10,200,000.00 元（park_vat 7,200,000.00 元 + "
+                        "park_cit 3,000,000.00 元） − 基数 6,500,000.00 元；3,700,000.00 元 × "
+                        "分成比例 30%（第 1–4 年）= 1,110,000.00 元")
+
+
+def test_lang_defaults_to_the_locale(tmp_path):
+    env = {**os.environ, "LANG": "zh_CN.UTF-8", "LC_ALL": ""}
+    done = subprocess.run([str(SHARING), "run", str(HANGZHOU), "--format", "csv"],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert "年度,条款" in done.stdout
 
 
 def test_chinese_names_align_in_the_table(result):

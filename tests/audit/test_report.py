@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,9 @@ from sharing.audit.presets import ORDER, preset_path
 from sharing.report import find_fonts, render_pdf
 
 from ._paths import sharing
+
+HANGZHOU = (Path(__file__).resolve().parents[1] / "conformance"
+            / "01-hangzhou-quzhou-increment-baseline.yaml")
 
 POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdftoppm") is not None
 
@@ -113,3 +117,19 @@ def test_the_bundled_font_prints_chinese_with_no_system_font(tmp_path, monkeypat
         assert heading in whole, heading
     for party in contract.parties:
         assert party.name.split("/")[0].strip()[:3] in whole
+
+
+def test_the_pdf_ledger_explains_in_chinese_with_names(tmp_path):
+    """The ledger section renders each entry's explanation record in Chinese, with the
+    parties' names (issue 15)."""
+    assert POPPLER, "poppler-utils is missing: ./scripts/test installs it"
+    contract = load_file(str(HANGZHOU))
+    result = run_contract(contract)  # an English document: the PDF renders from the records
+    whole = "".join(_text(render_pdf(contract, result, lang="zh"), tmp_path))
+    # 0.30 × (10,200,000 − 6,500,000) = 1,110,000.00, worked by hand (cells wrap in the
+    # text layer, so the pieces are looked for one by one)
+    assert "增量 3,700,000.00 元 = 收入 10,200,000.00 元" in whole
+    assert "3,700,000.00 元 × 分成比例 30%（第 1–4" in whole
+    assert "基数以内部分 6,500,000.00 元 归基数所有方" in whole
+    assert "杭州市（飞出地" in whole
+    assert "× share" not in whole and "the baseline owner" not in whole
