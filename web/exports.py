@@ -67,9 +67,13 @@ def table_rows(result: dict[str, Any]) -> list[list[Any]]:
 def ledger_rows(result: dict[str, Any]) -> list[list[Any]]:
     rows: list[list[Any]] = [[_("Year"), _("Clause"), _("Stream"), _("Party"), _("Kind"),
                               _("Amount (yuan)"), _("How it was computed")]]
-    for e in result["entries"]:
-        rows.append([e["year"], e["clause"] or "", e["stream"] or "", e["party"] or "",
-                     e["kind"], D(e["amount"]), e["why"]])
+    from sharing.explain_text import ledger_rows as rendered
+
+    from .i18n import explain_lang
+
+    # names, kinds and explanations in the reader's language, as in the CLI and the PDF
+    for row in rendered(result, explain_lang()):
+        rows.append(row[:5] + [D(row[5])] + row[6:])
     return rows
 
 
@@ -156,7 +160,7 @@ def xlsx(result: dict[str, Any]) -> bytes:
     # 4. ledger with why
     lr = ledger_rows(result)
     sheet(_("Ledger"), [str(x) for x in lr[0]],
-          [r[:4] + [kind_label(r[4])] + r[5:] for r in lr[1:]], {6},
+          lr[1:], {6},
           {3: 16, 7: 90}, wrap={7})
 
     # 5. events

@@ -78,6 +78,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["wan"] = wan
     app.jinja_env.globals["money"] = money
+    app.jinja_env.globals["name_of"] = name_of
     app.jinja_env.filters["local"] = local_name
     app.jinja_env.filters["rate"] = rate
     app.jinja_env.filters["ratio"] = ratio_text
@@ -205,21 +206,26 @@ def _labels(name: str, build) -> dict[str, str]:
     return cache[name]
 
 
+def name_of(result: dict[str, Any], what: str, ident: str | None) -> str:
+    """A party's, stream's or clause's name in a result (its id when it has none)."""
+    from sharing.explain_text import Names
+
+    return Names.of_result(result).name(what, ident)
+
+
+def explain_lang() -> str:
+    """The request's language as sharing.explain_text names it ("zh" or "en")."""
+    from sharing.explain_text import normalise_lang
+
+    return normalise_lang(str(get_locale() or "zh"))
+
+
 def kind_label(kind: str) -> str:
-    return _labels("kind", _kind_labels).get(kind, kind)
+    """An entry kind in the request's language: the one vocabulary of every surface
+    (sharing.explain_text.KIND_NAMES)."""
+    from sharing.explain_text import kind_label as label
 
-
-def _kind_labels() -> dict[str, str]:
-    return {
-        "baseline": gettext("baseline"), "share": gettext("share"),
-        "cap_excess": gettext("cap excess"), "unclaimed": gettext("unclaimed"),
-        "contribution": gettext("contribution"), "dividend": gettext("dividend"),
-        "retained": gettext("retained"), "loss": gettext("loss"), "cost": gettext("cost"),
-        "pool_in": gettext("into pool"), "pool_out": gettext("from pool"),
-        "backstop": gettext("backstop"), "buyout": gettext("buyout"),
-        "penalty": gettext("penalty"), "residual": gettext("pool residual"),
-        "handover": gettext("handover"),
-    }
+    return label(kind, explain_lang())
 
 
 def role_label(role: str) -> str:

@@ -47,7 +47,10 @@ def test_xlsx_sheets_numbers_and_chinese_headers(client):
                                                "计算依据"]
     assert ledger.max_row == 6 + len(res["entries"])
     assert ledger.cell(row=7, column=6).number_format == "#,##0.00"
-    assert ledger.cell(row=7, column=7).value == res["entries"][0]["why"]
+    from sharing.explain_text import localise
+
+    assert ledger.cell(row=7, column=7).value == localise(res, "zh")["entries"][0]["why"]
+    assert ledger.cell(row=7, column=5).value in ("基数", "分成")  # the one vocabulary of kinds
 
 
 def test_xlsx_english_headers(client):
@@ -79,8 +82,15 @@ def test_json_download_is_the_engine_result(client):
     from sharing.api import load_file, run_contract
 
     sha = run(client)
+    from sharing.explain_text import localise
+
     r = client.get(f"/results/{sha}/download/result.json")
-    assert r.json == run_contract(load_file(str(BIG)))
+    # the engine's result with its why texts in the reader's language (zh-CN by default);
+    # the hash is over the records, so it is the same in both languages
+    assert r.json == localise(run_contract(load_file(str(BIG))), "zh")
+    en = client.get(f"/results/{sha}/download/result.json?lang=en").json
+    assert en == run_contract(load_file(str(BIG)))
+    assert en["result_sha256"] == r.json["result_sha256"]
 
 
 def test_pdf_download_in_both_languages(client):

@@ -102,16 +102,24 @@ def test_unknown_result_is_404(client):
 def test_drill_down_page_lists_entries_with_why(client):
     sha = run_ok(client, form_doc(bth_example()))
     from sharing.api import load_file, run_contract
+    from sharing.explain_text import localise
 
-    res = run_contract(load_file(str(bth_example())))
+    res = localise(run_contract(load_file(str(bth_example()))), "zh")  # the page's language
     year = res["years"][1]
     html = client.get(f"/results/{sha}/entries?party=beijing&year={year}").data.decode()
     rows = [e for e in res["entries"] if e["party"] == "beijing" and e["year"] == year]
     assert rows
     for e in rows:
         assert e["why"].replace("'", "&#39;").replace('"', "&#34;") in html
+    # in Chinese: the rule's words and the party's name, not English or the id
+    assert "分成比例 50%（过渡期第 2 年（共 5 年，不变））" in html and "× share" not in html
+    assert res["parties"]["beijing"]["name"] in html
     assert client.get(f"/results/{sha}/entries?year=abc").status_code == 400
-    assert client.get(f"/results/{sha}/ledger.json").json == res["entries"]
+    ledger = client.get(f"/results/{sha}/ledger.json").json
+    assert [e["why"] for e in ledger] == [e["why"] for e in res["entries"]]
+    assert [e["explanation"] for e in ledger] == [e["explanation"] for e in res["entries"]]
+    en = client.get(f"/results/{sha}/ledger.json?lang=en").json
+    assert [e["why"] for e in en] == [e["why"] for e in localise(res, "en")["entries"]]
     assert client.get("/results/" + "1" * 64 + "/ledger.json").status_code == 404
     html = client.get(f"/results/{sha}/entries?party=beijing&kind=cap_excess").data.decode()
     assert 'id="entries"' in html

@@ -56,8 +56,10 @@
     var total = 0n;
     rows.forEach(function (x) {
       var tr = document.createElement('tr');
-      tr.appendChild(cell(x.clause || '—'));
-      tr.appendChild(cell(x.stream || '—'));
+      var c = cell(x.clause_name || x.clause || '—'); if (x.clause) c.title = x.clause;
+      tr.appendChild(c);
+      var st = cell(x.stream_name || x.stream || '—'); if (x.stream) st.title = x.stream;
+      tr.appendChild(st);
       tr.appendChild(cell(L.kinds[x.kind] || x.kind));
       tr.appendChild(cell(yuan(fen(x.amount)), 'num'));
       tr.appendChild(cell(x.why, 'why'));

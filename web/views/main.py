@@ -156,7 +156,12 @@ def load_result(sha: str):
     pair = contracts.stored(sha) if _is_sha(sha) else None
     if pair is None:
         abort(404, _("There is no result %(sha)s.", sha=sha[:64]))
-    return pair
+    from sharing.explain_text import localise
+
+    from ..i18n import explain_lang
+
+    doc, result = pair
+    return doc, localise(result, explain_lang())  # the why texts in the reader's language
 
 
 def _is_sha(s: str) -> bool:
@@ -239,8 +244,14 @@ def results(sha: str):
 def ledger_json(sha: str):
     """The ledger entries of a result, for the drill-down dialog (fetched on first click)."""
     _doc, result = load_result(sha)
+    from sharing.explain_text import Names
+
+    names = Names.of_result(result)
+    rows = [dict(e, clause_name=names.name("clause", e["clause"]) if e["clause"] else None,
+                 stream_name=names.name("stream", e["stream"]) if e["stream"] else None)
+            for e in result["entries"]]  # names for a person, ids for a tooltip
     resp = current_app.response_class(
-        json.dumps(result["entries"], ensure_ascii=False),
+        json.dumps(rows, ensure_ascii=False),
         mimetype="application/json")
     resp.headers["Cache-Control"] = "private, max-age=86400"  # a result never changes
     return resp
