@@ -423,3 +423,15 @@ def test_method_not_allowed_and_unknown_page(client):
     assert client.get("/run").status_code == 405
     r = client.get("/no/such/page", headers={"Accept-Language": "en"})
     assert r.status_code == 404 and "Not found" in r.data.decode()
+
+
+def test_api_run_explains_in_the_language_asked_for_with_one_hash(client):
+    body = bth_example().read_bytes()
+    zh = client.post("/api/run", data=body, content_type="application/yaml",
+                     headers={"Accept-Language": "zh-CN"}).json
+    en = client.post("/api/run", data=body, content_type="application/yaml",
+                     headers={"Accept-Language": "en"}).json
+    assert zh["result_sha256"] == en["result_sha256"]  # the hash is over the records
+    assert [e["explanation"] for e in zh["entries"]] == [e["explanation"] for e in en["entries"]]
+    assert zh["lang"] == "zh" and en["lang"] == "en"
+    assert "分成比例" in zh["entries"][0]["why"] and "× share" in en["entries"][0]["why"]

@@ -69,7 +69,12 @@ def run():
         return {"valid": False, "issues": issue_dicts(e.issues)}, 422
     audit.record("api_run", out.contract_sha256, out.result["result_sha256"],
                  {"source": "api", "computed": out.computed})
-    resp = dict(out.result)
+    from sharing.explain_text import localise
+
+    from ..i18n import explain_lang
+
+    # the records as computed; their why texts in the language of Accept-Language (or ?lang=)
+    resp = localise(out.result, explain_lang())
     headers = {"Location": url_for("main.results", sha=out.contract_sha256)}
     return resp, 200, headers
 
