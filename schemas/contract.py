@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import (
     BaseModel,
@@ -472,15 +472,25 @@ class Exit(Model):
     price_at_term_end: Price | None = None
 
 
-Clause = Annotated[
-    TaxSplit | Buffer | Equity | CostShare | RiskPool | IndicatorSplit | Exit,
-    Field(discriminator="kind"),
-]
-CLAUSE_KINDS = ("tax_split", "buffer", "equity", "cost_share", "risk_pool", "indicator_split",
-                "exit")
+#: The schema model of every clause kind, in the order the docs list them; the kinds' one
+#: registry (sharing.kinds) names the rest of each kind's handlers.
+CLAUSE_MODELS: tuple[type[Model], ...] = (TaxSplit, Buffer, Equity, CostShare, RiskPool,
+                                          IndicatorSplit, Exit)
+
+
+def _tag(model: type[Model], field: str) -> str:
+    """The one value of a model's ``Literal`` discriminator field."""
+    (value,) = get_args(model.model_fields[field].annotation)
+    return value
+
+
+Clause = Annotated[Union[CLAUSE_MODELS], Field(discriminator="kind")]  # noqa: UP007
+#: Derived from the models' ``kind`` literals: one declaration per kind.
+CLAUSE_KINDS = tuple(_tag(m, "kind") for m in CLAUSE_MODELS)
 #: Tags that pydantic's discriminated unions add to an error's location; paths drop them.
-UNION_TAGS = frozenset(CLAUSE_KINDS + ("from_equity", "map", "increment_below", "cumulative_reached", "in_year",
-                                       "book", "npv", "fixed", "max_of"))
+UNION_TAGS = frozenset(CLAUSE_KINDS + ("from_equity", "map")
+                       + tuple(_tag(m, "when") for m in get_args(get_args(Trigger)[0]))
+                       + tuple(_tag(m, "method") for m in get_args(get_args(Price)[0])))
 
 
 class Contract(Model):

@@ -42,6 +42,7 @@ from .clauses.indicator_split import IndicatorClause
 from .clauses.risk_pool import PoolClause
 from .clauses.split import SplitClause
 from .derived import derived
+from .kinds import KINDS as _KINDS  # noqa: F401  (checks the clause-kind registry at import)
 from .ledger import ConservationError, Ledger
 from .money import format_yuan
 

@@ -377,6 +377,8 @@ class Words:
             lines += self.schedule(cl.schedule)
         elif isinstance(cl, Exit):
             lines += self.exit_lines(cl)
+        else:  # a kind missing here would silently lose its terms (sharing.kinds)
+            raise TypeError(f"no terms text for clause kind {cl.kind!r}")
         return lines
 
     def price_text(self, p: Any) -> str:
