@@ -91,8 +91,10 @@ def type_contract(page, doc: dict) -> None:
 def cli_result(doc: dict, tmp_path) -> dict:
     path = tmp_path / "typed.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # in Chinese, as the page (zh-CN by default) shows the why texts
     out = subprocess.run([sys.executable, "-m", "sharing", "run", str(path), "--format",
-                          "json"], capture_output=True, text=True, cwd=ROOT, check=True)
+                          "json", "--lang", "zh"], capture_output=True, text=True, cwd=ROOT,
+                         check=True)
     return json.loads(out.stdout)
 
 
@@ -148,6 +150,7 @@ def test_a_type_the_example_add_a_clause_and_a_segment(page, live_server, tmp_pa
     dialog.wait_for(state="visible")
     whys = [e["why"] for e in expected["entries"] if e["party"] == pid and e["year"] == year]
     assert whys and all(w in dialog.inner_text() for w in whys)
+    assert "分成比例" in dialog.inner_text() and "× share" not in dialog.inner_text()
     page.screenshot(path=str(ROOT / "tests" / "artifacts" / "results-drill-down.png"))
 
 

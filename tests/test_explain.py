@@ -1,0 +1,80 @@
+"""Explanation records and their renderings (sharing.explain, sharing.explain_text; §4)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from schemas.result import Result
+from sharing.api import load_file, run_contract
+from sharing.explain_text import Names, localise, render
+from sharing.result import result_sha256
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+HANGZHOU = ROOT / "tests" / "conformance" / "01-hangzhou-quzhou-increment-baseline.yaml"
+#: Latin words a Chinese explanation may show: the §-sign's neighbours and none else.
+ALLOWED = {"full_each"}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_result_validates_and_its_hash_ignores_the_language(path):
+    contract = load_file(str(path))
+    en = run_contract(contract)
+    Result.model_validate(en)
+    zh = localise(en, "zh")
+    Result.model_validate(zh)
+    assert result_sha256(zh) == result_sha256(en) == en["result_sha256"]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_chinese_explanations_have_no_english_words(path):
+    contract = load_file(str(path))
+    zh = localise(run_contract(contract), "zh")
+    names = Names.of_contract(contract)
+    user = {i for m in names.maps.values() for i in m} | {
+        n for m in names.maps.values() for n in m.values()}
+    for e in zh["entries"]:
+        text = e["why"]
+        for u in sorted(user, key=len, reverse=True):  # ids and names the user typed
+            if u:
+                text = text.replace(u, "")
+        words = set(re.findall(r"[A-Za-z]{2,}", text)) - ALLOWED
+        assert not words, (e["why"], words)
+
+
+def test_golden_renderings_of_an_incremental_share():
+    """Hangzhou 2021: 0.30 × (10,200,000 − 6,500,000) = 1,110,000.00, worked by hand."""
+    res = run_contract(load_file(str(HANGZHOU)))
+    share = next(e for e in res["entries"] if e["year"] == 2021 and e["party"] == "hangzhou")
+    assert share["explanation"]["key"] == "split.share"
+    assert share["explanation"]["params"]["share"] == {"share": "3/10"}
+    assert share["explanation"]["params"]["exact"] == {"fen": 111_000_000}
+    names = Names.of_result(res)
+    assert render(share["explanation"], "zh", names) == (
+        "增量 3,700,000.00 元 = 收入 10,200,000.00 元（park_vat 7,200,000.00 元 + park_cit "
+        "3,000,000.00 元） − 基数 6,500,000.00 元；3,700,000.00 元 × 分成比例 30%（第 1–4 年）"
+        "= 1,110,000.00 元")
+    assert render(share["explanation"], "en", names) == (
+        "increment 3,700,000.00 = amount 10,200,000.00 (park_vat 7,200,000.00 + park_cit "
+        "3,000,000.00) − baseline 6,500,000.00: 3,700,000.00 × share 0.30 (years 1-4) = "
+        "1,110,000.00")
+
+
+def test_names_replace_ids_and_fall_back_to_the_id():
+    rec = {"key": "exit.handover", "params": {
+        "stream": {"stream": "vat"}, "value": {"fen": 12_345}, "year": {"year": 2030},
+        "party": {"party": "sh"}}}
+    names = Names({"sh": "上海市"}, {"vat": ""})
+    assert render(rec, "zh", names) == "vat 123.45 元：2030 年为最后一年，此后全额移交上海市"
+    assert render(rec, "en", names) == "vat 123.45: after the last year 2030, handed over whole to 上海市"
+
+
+def test_an_exact_share_that_is_no_short_decimal_stays_a_fraction():
+    rec = {"key": "indicator.share", "params": {
+        "value": {"fen": 300}, "share": {"share": "1/3"}, "period": {
+            "key": "period.year", "params": {"a": {"int": 2}}}, "part": {"fen": 100}}}
+    assert render(rec, "zh") == "3.00 元 × 分成比例 1/3（第 2 年）→ 1.00 元"
+    assert render(rec, "en") == "3.00 × share 1/3 (year 2) → 1.00"
