@@ -34,38 +34,44 @@ def _grouped(amount: str) -> str:
     return f"{sign}{int(whole):,}.{cents}"
 
 
-def render_table(result: dict[str, Any]) -> str:
-    """Years as rows, parties as columns, then totals, NPV and IRR; Chinese names align."""
+def render_table(result: dict[str, Any], lang: str = "en") -> str:
+    """Years as rows, parties as columns, then totals, NPV and IRR; Chinese names align;
+    the labels in ``lang`` through the catalog (sharing.explain_text)."""
+    from sharing.explain_text import gettext
+
+    def _(text: str) -> str:
+        return gettext(lang, text)
+
     parties = list(result["parties"].items())
-    head = ["year"] + [v.get("name") or pid for pid, v in parties]
+    head = [_("year")] + [v.get("name") or pid for pid, v in parties]
     rows = [[str(y)] + [_grouped(v["net_by_year"][i]) for _, v in parties]
             for i, y in enumerate(result["years"])]
-    foot = [["total"] + [_grouped(v["net_total"]) for _, v in parties],
-            ["NPV"] + [_grouped(v["npv"]) for _, v in parties],
+    foot = [[_("total")] + [_grouped(v["net_total"]) for _p, v in parties],
+            ["NPV"] + [_grouped(v["npv"]) for _p, v in parties],
             ["IRR"] + [(f"{float(v['irr']) * 100:.4f} %" if v["irr"] is not None else "—")
-                       for _, v in parties]]
+                       for _p, v in parties]]
     widths = [max(_width(r[j]) for r in [head] + rows + foot) for j in range(len(head))]
     rule = "  ".join("-" * w for w in widths)
 
     def line(r: list[str]) -> str:
         return "  ".join(_pad(cell, widths[j], right=j > 0) for j, cell in enumerate(r))
 
-    out = [result.get("name") or "", "net cash flow by year, yuan",
+    out = [result.get("name") or "", _("net cash flow by year, yuan"),
            f"engine {result['engine']['name']} {result['engine']['version']}",
            f"contract sha256 {result['contract_sha256']}",
            f"result sha256   {result['result_sha256']}", "", line(head), rule]
     out += [line(r) for r in rows]
     out += [rule] + [line(r) for r in foot]
     if result["indicators"]:
-        out += ["", "indicator ledger (not money)"]
-        ind = [["total"] + [_grouped(result["indicators"][pid]["net_total"]) for pid, _ in parties]]
+        out += ["", _("indicator ledger (not money)")]
+        ind = [[_("total")] + [_grouped(result["indicators"][pid]["net_total"]) for pid, _ in parties]]
         out += [line(r) for r in ind]
     if result["events"]:
-        out += ["", "events"]
+        out += ["", _("events")]
         out += [f"  {ev['year']}  {ev['clause']}  {ev['kind']}: {ev['detail']}"
                 for ev in result["events"]]
     if result.get("last_year") is not None:
-        out += ["", f"last year of the clauses: {result['last_year']}"]
+        out += ["", _("last year of the clauses: {year}").format(year=result["last_year"])]
     return "\n".join(out) + "\n"
 
 
@@ -122,7 +128,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         text = render_csv(result, lang)
     else:
-        text = render_table(result)
+        text = render_table(result, lang)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as f:
             f.write(text)

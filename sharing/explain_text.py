@@ -189,6 +189,9 @@ def kind_label(kind: str, lang: str) -> str:
     return gettext(lang, KIND_NAMES.get(kind, kind))
 
 
+#: Labels of the CLI's table (sharing.cli.render_table).
+TABLE_LABELS = ("year", "total", "net cash flow by year, yuan", "indicator ledger (not money)",
+                "events", "last year of the clauses: {year}")
 #: Column headers of the ledger download (CSV, XLSX sheet, CLI).
 LEDGER_HEADERS = ("year", "clause", "stream", "party", "kind", "amount (yuan)", "explanation")
 

@@ -21,7 +21,9 @@ HANGZHOU = CONF / "01-hangzhou-quzhou-increment-baseline.yaml"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SHARING), *args], capture_output=True, text=True, timeout=60)
+    # English unless asked otherwise, whatever the machine's locale
+    return subprocess.run([str(SHARING), *args], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "LC_ALL": "C.UTF-8"})
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +111,15 @@ def test_csv_in_chinese_explains_in_chinese_with_names(tmp_path):
     assert share[6] == ("增量 3,700,000.00 元 = 收入 10,200,000.00 元（park_vat 7,200,000.00 元 + "
                         "park_cit 3,000,000.00 元） − 基数 6,500,000.00 元；3,700,000.00 元 × "
                         "分成比例 30%（第 1–4 年）= 1,110,000.00 元")
+
+
+def test_the_table_in_chinese():
+    done = run("run", str(HANGZHOU), "--lang", "zh")
+    lines = done.stdout.splitlines()
+    assert lines[1] == "逐年净现金流（元）"
+    assert lines[6].split()[0] == "年度" and "杭州市（飞出地）" in lines[6]
+    total = next(line for line in lines if line.startswith("合计"))
+    assert "total" not in done.stdout and total.split()[0] == "合计"
 
 
 def test_lang_defaults_to_the_locale(tmp_path):

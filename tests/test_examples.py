@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import pathlib
 import re
 import subprocess
@@ -43,8 +44,10 @@ def fen(text: str) -> int:
 
 
 def _sharing(path: pathlib.Path, fmt: str) -> subprocess.CompletedProcess[str]:
+    # English labels whatever the machine's locale (the default language follows LC_ALL/LANG)
     return subprocess.run([str(SHARING), "run", str(path), "--format", fmt],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+                          capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env={**os.environ, "LC_ALL": "C.UTF-8"})
 
 
 @functools.cache

@@ -104,9 +104,9 @@ def catalog() -> Catalog:
     for msg in TEMPLATES.values():  # explanation templates of ledger entries
         cat.add(msg, locations=[("sharing/explain.py", 0)],
                 flags=("python-brace-format",) if "{" in msg else ())
-    from sharing.explain_text import KIND_NAMES, LEDGER_HEADERS
+    from sharing.explain_text import KIND_NAMES, LEDGER_HEADERS, TABLE_LABELS
 
-    for msg in (*KIND_NAMES.values(), *LEDGER_HEADERS):
+    for msg in (*KIND_NAMES.values(), *LEDGER_HEADERS, *TABLE_LABELS):
         cat.add(msg, locations=[("sharing/explain_text.py", 0)])
     for msg in WORDS.values():
         cat.add(msg, locations=[("sharing/explain.py", 0)], context=WORD_CONTEXT)
