@@ -78,3 +78,17 @@ def test_an_exact_share_that_is_no_short_decimal_stays_a_fraction():
             "key": "period.year", "params": {"a": {"int": 2}}}, "part": {"fen": 100}}}
     assert render(rec, "zh") == "3.00 元 × 分成比例 1/3（第 2 年）→ 1.00 元"
     assert render(rec, "en") == "3.00 × share 1/3 (year 2) → 1.00"
+
+
+def test_a_field_path_in_words():
+    from sharing.field_names import field_name
+
+    doc = {"parties": [{"id": "sh", "name": "上海市"}, {"id": "yc"}],
+           "clauses": [{"id": "pool"}, {"id": "split", "name": "增量分成",
+                                         "schedule": [{"years": "1-3"}]}]}
+    assert field_name("clauses[1].schedule[0].shares", doc, "zh") == "条款 2「增量分成」· 时段 1 · 分成比例"
+    assert field_name("clauses.split.schedule[0].shares.sh", doc, "zh") == \
+        "条款 2「增量分成」· 时段 1 · 上海市 的分成比例"
+    assert field_name("clauses.split.schedule[0].shares.yc", doc, "en") == \
+        "clause 2 “增量分成” · segment 1 · share of yc"  # no name: the id
+    assert field_name("clauses[0].rate", doc, "zh") == "条款 1 · 比例"

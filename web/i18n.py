@@ -79,6 +79,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["wan"] = wan
     app.jinja_env.globals["money"] = money
     app.jinja_env.globals["name_of"] = name_of
+    app.jinja_env.globals["field_label"] = field_label
     app.jinja_env.filters["local"] = local_name
     app.jinja_env.filters["rate"] = rate
     app.jinja_env.filters["ratio"] = ratio_text
@@ -211,6 +212,13 @@ def name_of(result: dict[str, Any], what: str, ident: str | None) -> str:
     from sharing.explain_text import Names
 
     return Names.of_result(result).name(what, ident)
+
+
+def field_label(path: str, document: dict[str, Any] | None = None) -> str:
+    """A field path in words in the request's language (sharing.field_names)."""
+    from sharing.field_names import field_name
+
+    return field_name(path, document, explain_lang())
 
 
 def explain_lang() -> str:

@@ -435,3 +435,14 @@ def test_api_run_explains_in_the_language_asked_for_with_one_hash(client):
     assert [e["explanation"] for e in zh["entries"]] == [e["explanation"] for e in en["entries"]]
     assert zh["lang"] == "zh" and en["lang"] == "en"
     assert "分成比例" in zh["entries"][0]["why"] and "× share" in en["entries"][0]["why"]
+
+
+def test_the_error_list_names_the_field_in_words(client):
+    doc = form_doc(BIG)
+    doc["clauses"][0]["schedule"][1]["shares"]["shanghai"] = "0.35"
+    html = post_contract(client, doc).data.decode()
+    # the error list reads 条款 1 · 时段 2 · 分成比例 (the clause's name after it if it has one)
+    label = re.search(r'data-jump="clauses\[0\]\.schedule\[1\]\.shares" title="[^"]*">([^<]*)<',
+                      html).group(1)
+    assert label.startswith("条款 1") and label.endswith("· 时段 2 · 分成比例")
+    assert "clauses[0]" not in label
