@@ -26,6 +26,7 @@ import hmac
 import json
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -91,6 +92,23 @@ def _write_private(path: Path, text: str, *, exclusive: bool) -> None:
     os.chmod(path, 0o600)
 
 
+def _create_whole(path: Path, text: str) -> bool:
+    """Create ``path`` (mode 0600) holding ``text``, unless it exists; True if made here.
+
+    The content is written to a private temporary file first and linked into place, so a
+    concurrent reader (another worker making the key at the same first start) sees either no
+    file or the whole key, never an empty one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    _write_private(tmp, text, exclusive=False)
+    try:
+        os.link(tmp, path)
+        return True
+    except FileExistsError:  # another process or thread made it first
+        return False
+    finally:
+        os.unlink(tmp)
+
+
 def load_keyring(folder: Path, *, create: bool = True) -> Keyring | None:
     """The keys: ``$SHARING_AUDIT_KEY``, else ``folder/audit_key`` (made when missing and
     ``create``); None when there is none."""
@@ -103,11 +121,7 @@ def load_keyring(folder: Path, *, create: bool = True) -> Keyring | None:
     except FileNotFoundError:
         if not create:
             return None
-    try:
-        _write_private(path, secrets.token_hex(32) + "\n", exclusive=True)
-        created = True
-    except FileExistsError:  # another process made it first
-        created = False
+    created = _create_whole(path, secrets.token_hex(32) + "\n")
     return Keyring(_parse_keys(path.read_text(), str(path)), str(path), created=created)
 
 
@@ -184,7 +198,7 @@ def read_witness(path: Path) -> Checkpoint | None:
 def write_witness(path: Path, cp: Checkpoint) -> None:
     """Atomically: a reader sees the old witness or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(cp.to_json())

@@ -303,3 +303,35 @@ def _append_concurrently(url: str, engines: int = 3, threads: int = 4, rows: int
 def test_concurrent_appenders_never_fail_and_never_fork_the_chain(tmp_path):
     _append_concurrently(f"sqlite:///{tmp_path / 'busy.sqlite3'}", engines=2, threads=10, rows=20)
 
+
+
+def test_workers_making_the_key_at_the_same_first_start_share_one_key(tmp_path, monkeypatch):
+    """16 threads start at once on a folder with no key: each sees the whole key, the same one,
+    and exactly one of them made it (a reader never sees a half-written file)."""
+    import threading
+
+    from sharing.audit.logkey import load_keyring
+
+    monkeypatch.delenv("SHARING_AUDIT_KEY", raising=False)
+    for attempt in range(5):
+        folder = tmp_path / f"instance{attempt}"
+        got, errors = [], []
+        start = threading.Barrier(16)
+
+        def work(folder=folder, got=got, errors=errors, start=start):
+            start.wait()
+            try:
+                ring = load_keyring(folder)
+                got.append((ring.current, ring.created))
+            except BaseException as e:  # reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=work) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors[:3]
+        assert len({kid for kid, _ in got}) == 1
+        assert sum(created for _, created in got) == 1
+        assert not list(folder.glob(".*.tmp"))
