@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMAND_MODULES = (
     "sharing.scenarios.cli",  # sweep, montecarlo, compare, explain, solve
     "sharing.audit.cli",  # presets, new, audit, check, verify, report, audit-log
+    "sharing.operating.cli",  # settle (§6.4)
 )
 
 

@@ -1,0 +1,121 @@
+"""``sharing settle``: the yearly settlement statement (结算单) of a case (semantics §6.4).
+
+    sharing settle CONTRACT --year Y --actuals FILE [--register FILE] [--transfers FILE]
+                   [--previous STATEMENT.json] [--format table|csv|json] [--lang zh|en]
+
+Exit status 2 with every error of every input file on stderr, one a line
+(``FILE: row R, column C (HEADER): message``); nothing is computed from a file with errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from typing import Any
+
+from .errors import translate
+
+EXIT_INVALID = 2
+
+
+def register(sub: Any) -> None:
+    s = sub.add_parser("settle", help="the yearly settlement statement (结算单) of a case")
+    s.add_argument("file", help="the contract (YAML or JSON), amendments included")
+    s.add_argument("--year", type=int, required=True, help="the calendar year settled")
+    s.add_argument("--actuals", required=True, help="actual figures, CSV or XLSX")
+    s.add_argument("--register", help="enterprise register, CSV or XLSX")
+    s.add_argument("--transfers", help="transfers made, CSV or XLSX")
+    s.add_argument("--previous", help="the statement of an earlier year (JSON)")
+    s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.add_argument("--lang", choices=["zh", "en"], default="zh")
+    s.add_argument("--output", "-o", help="write to this file instead of standard output")
+    s.set_defaults(func=cmd_settle)
+
+
+def report_input_errors(e: Any, lang: str) -> int:
+    for line in e.lines(lang):
+        sys.stderr.write(line + "\n")
+    return EXIT_INVALID
+
+
+def cmd_settle(args: argparse.Namespace) -> int:
+    from .errors import InputFilesInvalid
+    from .pipeline import read_inputs, statement
+
+    try:
+        inputs = read_inputs(args.file, register=args.register, actuals=args.actuals,
+                             transfers=args.transfers, previous=args.previous,
+                             through=args.year)
+        doc = statement(inputs, args.year)
+    except InputFilesInvalid as e:
+        return report_input_errors(e, args.lang)
+    if args.format == "json":
+        text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    elif args.format == "csv":
+        text = render_csv(doc, args.lang)
+    else:
+        text = render_table(doc, args.lang)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+FIGURES = [
+    ("entitlement", "this year's entitlement"),
+    ("cumulative_entitlement", "cumulative entitlement"),
+    ("cumulative_transfers", "cumulative transfers"),
+    ("balance_due", "balance due"),
+    ("adjustment", "adjustment against the previous statement"),
+    ("advance_payments", "paid in advance (not counted)"),
+]
+
+
+def _t(text: str, lang: str) -> str:
+    return translate(text, lang)
+
+
+def _name(doc: dict[str, Any], pid: str | None, lang: str) -> str:
+    if pid is None:
+        return "—"
+    return doc["parties"][pid].get("name") or pid
+
+
+def render_table(doc: dict[str, Any], lang: str = "zh") -> str:
+    """The statement as text: per pair the figures, who pays whom, plan beside actual."""
+    st = doc["settlement"]
+    out = [doc["case"], _t("Settlement statement for {year}", lang).format(year=st["year"]),
+           _t("collector: {name}", lang).format(name=_name(doc, st["collector"], lang))]
+    for p in st["pairs"]:
+        out += ["", f"{_name(doc, p['a'], lang)} → {_name(doc, p['b'], lang)}"]
+        for key, label in FIGURES:
+            value = p.get(key)
+            out.append(f"  {_t(label, lang)}: {'—' if value is None else value}")
+        out.append("  " + _t("plan (as signed, projection): cumulative entitlement {value}",
+                             lang).format(value=p["plan"]["cumulative_entitlement"]))
+        if p["payer"] is None:
+            out.append("  " + _t("nothing is due", lang))
+        else:
+            out.append("  " + _t("{payer} pays {payee} {amount} yuan", lang).format(
+                payer=_name(doc, p["payer"], lang), payee=_name(doc, p["payee"], lang),
+                amount=p["amount_due"]))
+    out += ["", _t("identity (SHA-256)", lang)]
+    out += [f"  {k}: {v}" for k, v in doc["identity"].items()]
+    return "\n".join(out) + "\n"
+
+
+def render_csv(doc: dict[str, Any], lang: str = "zh") -> str:
+    """One row per pair with every settled figure (amounts in yuan)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    keys = ["a", "b", "entitlement", "cumulative_entitlement", "cumulative_transfers",
+            "balance_due", "payer", "payee", "amount_due", "adjustment", "advance_payments"]
+    w.writerow(keys)
+    for p in doc["settlement"]["pairs"]:
+        w.writerow(["" if p[k] is None else p[k] for k in keys])
+    return buf.getvalue()
