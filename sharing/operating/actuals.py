@@ -138,16 +138,16 @@ def read_actuals(case: Case, register: list[Enterprise] | None, path: str, throu
         else:
             exact = Fraction(amount) * (1_000_000 if wan else 100)
             fen = int(exact)
-        if info is None or year is None or skip_stream:
+        if year is None or (info is None and not skip_stream):
             continue
-        key = (info.name, year)
+        key = (info.name if info is not None else name, year)
         if key in first_row:
             errors.add(row.number, cols["year"].where, "a second row for {stream} in {year} "
-                       "(the first is row {first})", stream=info.name, year=year,
+                       "(the first is row {first})", stream=key[0], year=year,
                        first=first_row[key])
             continue
         first_row[key] = row.number
-        if fen is not None:
+        if fen is not None and not skip_stream:
             values[key] = fen
     if through is not None and register is not None:
         for info in streams.values():

@@ -66,45 +66,55 @@ def cmd_settle(args: argparse.Namespace) -> int:
     return 0
 
 
-FIGURES = [
-    ("entitlement", "this year's entitlement"),
-    ("cumulative_entitlement", "cumulative entitlement"),
-    ("cumulative_transfers", "cumulative transfers"),
-    ("balance_due", "balance due"),
-    ("adjustment", "adjustment against the previous statement"),
-    ("advance_payments", "paid in advance (not counted)"),
-]
+def _figures(lang: str) -> list[tuple[str, str]]:
+    """The statement's figures with their labels (each literal is in the catalog)."""
+    return [
+        ("entitlement", translate("this year's entitlement", lang)),
+        ("cumulative_entitlement", translate("cumulative entitlement", lang)),
+        ("cumulative_transfers", translate("cumulative transfers", lang)),
+        ("balance_due", translate("balance due", lang)),
+        ("adjustment", translate("adjustment against the previous statement", lang)),
+        ("advance_payments", translate("paid in advance (not counted)", lang)),
+    ]
 
 
-def _t(text: str, lang: str) -> str:
-    return translate(text, lang)
-
-
-def _name(doc: dict[str, Any], pid: str | None, lang: str) -> str:
+def _name(doc: dict[str, Any], pid: str | None) -> str:
     if pid is None:
         return "—"
     return doc["parties"][pid].get("name") or pid
 
 
 def render_table(doc: dict[str, Any], lang: str = "zh") -> str:
-    """The statement as text: per pair the figures, who pays whom, plan beside actual."""
+    """The statement as text: per pair the figures, who pays whom, plan beside actual.
+    Amounts in yuan with two decimals, as in the JSON."""
     st = doc["settlement"]
-    out = [doc["case"], _t("Settlement statement for {year}", lang).format(year=st["year"]),
-           _t("collector: {name}", lang).format(name=_name(doc, st["collector"], lang))]
+    out = [doc["case"],
+           translate("Settlement statement for {year}", lang).format(year=st["year"]),
+           translate("collector: {name}", lang).format(name=_name(doc, st["collector"])),
+           translate("versions in force by year: {versions}", lang).format(
+               versions=", ".join(f"{y}: {v}" for y, v in zip(doc["years"],
+                                                             doc["versions"]["by_year"],
+                                                             strict=True)))]
     for p in st["pairs"]:
-        out += ["", f"{_name(doc, p['a'], lang)} → {_name(doc, p['b'], lang)}"]
-        for key, label in FIGURES:
+        out += ["", f"{_name(doc, p['a'])} → {_name(doc, p['b'])}"]
+        for key, label in _figures(lang):
             value = p.get(key)
-            out.append(f"  {_t(label, lang)}: {'—' if value is None else value}")
-        out.append("  " + _t("plan (as signed, projection): cumulative entitlement {value}",
-                             lang).format(value=p["plan"]["cumulative_entitlement"]))
+            sep = "：" if lang == "zh" else ": "
+            out.append(f"  {label}{sep}{'—' if value is None else value}")
+        out.append("  " + translate("plan (as signed, projection): cumulative entitlement "
+                                    "{value}", lang).format(
+            value=p["plan"]["cumulative_entitlement"]))
         if p["payer"] is None:
-            out.append("  " + _t("nothing is due", lang))
+            out.append("  " + translate("nothing is due", lang))
         else:
-            out.append("  " + _t("{payer} pays {payee} {amount} yuan", lang).format(
-                payer=_name(doc, p["payer"], lang), payee=_name(doc, p["payee"], lang),
+            out.append("  " + translate("{payer} pays {payee} {amount} yuan", lang).format(
+                payer=_name(doc, p["payer"]), payee=_name(doc, p["payee"]),
                 amount=p["amount_due"]))
-    out += ["", _t("identity (SHA-256)", lang)]
+    if st["advance_payments"]:
+        out += ["", translate("paid in advance (not counted)", lang)]
+        out += [f"  {a['date']}  {_name(doc, a['from'])} → {_name(doc, a['to'])}  {a['amount']}"
+                f"  ({a['year']}) {a['reference']}" for a in st["advance_payments"]]
+    out += ["", translate("identity (SHA-256)", lang)]
     out += [f"  {k}: {v}" for k, v in doc["identity"].items()]
     return "\n".join(out) + "\n"
 

@@ -160,8 +160,8 @@ def cell(row: Row, col: Column | None) -> str:
 
 def match_columns(table: Table, errors: FileErrors, known: dict[str, list[str]],
                   pattern: re.Pattern[str] | None = None,
-                  informational: tuple[str, ...] = ("note", "备注")
-                  ) -> tuple[dict[str, Column], list[tuple[Column, str]]]:
+                  informational: tuple[str, ...] = ("note", "备注"),
+                  hint: str | None = None) -> tuple[dict[str, Column], list[tuple[Column, str]]]:
     """Map each header to a known column name; unknown headers are errors (§6.0).
 
     ``known`` maps an English name to its aliases; ``pattern`` (optional) is a callback for
@@ -197,7 +197,7 @@ def match_columns(table: Table, errors: FileErrors, known: dict[str, list[str]],
                 continue
         if name is None:
             errors.add(1, col.where, "unknown column {header} (a typo?); expected one of "
-                       "{expected}", header=head, expected=", ".join(known))
+                       "{expected}", header=head, expected=hint or ", ".join(known))
             continue
         if name in found:
             errors.add(1, col.where, "column {name} is given twice (first in column {first})",

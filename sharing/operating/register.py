@@ -84,7 +84,8 @@ def read_register(case: Case, path: str, data: bytes | None = None,
     table = read_table(path, errors, data)
     if table is None:
         return [], [], errors
-    cols, extra = match_columns(table, errors, COLUMNS, _computed(case))
+    cols, extra = match_columns(table, errors, COLUMNS, _computed(case),
+                                hint=", ".join(COLUMNS) + ", pre_YYYY, first_S, growth_S, note")
     for name in REQUIRED:
         if name not in cols:
             errors.add(None, (None, name), "the column {name} is missing", name=name)
@@ -105,7 +106,6 @@ def read_register(case: Case, path: str, data: bytes | None = None,
     if errors and not table.rows:
         return [], [], errors
     for row in table.rows:
-        before = len(errors)
         code = cell(row, cols.get("enterprise"))
         if "enterprise" in cols:
             if not code:
@@ -173,7 +173,7 @@ def read_register(case: Case, path: str, data: bytes | None = None,
         elif needs_baseline and "baseline" in cols:
             errors.add(row.number, cols["baseline"].where, "the baseline is empty; a "
                        "per-enterprise clause with basis increment needs it")
-        if reloc is not None and len(errors) == before:
+        if reloc is not None:
             for _v, cl in pe_clauses:
                 elig = cl.get("eligibility") or {}
                 n = int(elig.get("pre_years", 3)) if isinstance(elig, dict) else 3
@@ -183,8 +183,8 @@ def read_register(case: Case, path: str, data: bytes | None = None,
                 if not needs:
                     continue
                 for y in range(reloc - n, reloc):
-                    if y not in ent.pre:
-                        col = next((c for c, yy in pre_cols if yy == y), None)
+                    col = next((c for c, yy in pre_cols if yy == y), None)
+                    if y not in ent.pre and not (col is not None and cell(row, col)):
                         where = col.where if col is not None else (None, f"pre_{y}")
                         errors.add(row.number, where, "the pre-move value for {year} is missing; "
                                    "clause {clause} needs the {n} years before the move",
