@@ -100,6 +100,15 @@ def _load(path: str):
     return parse_contract(doc)
 
 
+def _is_case(path: str) -> bool:
+    """A contract using §6 fields (enterprise_streams, amendments, collector) is a case."""
+    from sharing.loader import read_file
+
+    doc = read_file(path)
+    return isinstance(doc, dict) and any(k in doc for k in ("enterprise_streams", "amendments",
+                                                             "collector"))
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     contract = _load(args.file)
     print(f"{args.file}: valid ({len(contract.parties)} parties, {len(contract.streams)} "
@@ -108,6 +117,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.register or args.actuals or _is_case(args.file):
+        from sharing.operating.cli import cmd_run_case
+
+        return cmd_run_case(args)
     from sharing.api import run_contract
 
     result = run_contract(_load(args.file))
@@ -143,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("file")
     r.add_argument("--format", choices=["table", "csv", "json"], default="table")
     r.add_argument("--output", "-o", help="write to this file instead of standard output")
+    r.add_argument("--register", help="enterprise register, CSV or XLSX (§6.1)")
+    r.add_argument("--actuals", help="actual figures, CSV or XLSX, replacing the projection (§6.2)")
     r.set_defaults(func=cmd_run)
     s = sub.add_parser("schema", help="print the contract file's JSON Schema")
     s.set_defaults(func=cmd_schema)

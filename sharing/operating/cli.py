@@ -66,6 +66,53 @@ def cmd_settle(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run_case(args: argparse.Namespace) -> int:
+    """``sharing run CONTRACT [--register FILE] [--actuals FILE]``: the case's result, every
+    year under the version in force, projections replaced by the actual figures given."""
+    from .errors import InputFilesInvalid
+    from .pipeline import case_document, read_inputs
+
+    try:
+        doc, _ = case_document(read_inputs(args.file, register=args.register,
+                                           actuals=args.actuals))
+    except InputFilesInvalid as e:
+        return report_input_errors(e, getattr(args, "lang", None) or "en")
+    if args.format == "json":
+        text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    elif args.format == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["year", "version", "clause", "enterprise", "stream", "party", "kind",
+                    "amount_yuan", "why"])
+        for e in doc["entries"]:
+            w.writerow([e["year"], e["version"], e["clause"] or "", e["enterprise"] or "",
+                        e["stream"] or "", e["party"] or "", e["kind"], e["amount"], e["why"]])
+        text = buf.getvalue()
+    else:
+        text = render_case_table(doc)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def render_case_table(doc: dict[str, Any]) -> str:
+    """Years as rows (with the version in force), parties as columns."""
+    parties = list(doc["parties"].items())
+    head = ["year", "version"] + [v.get("name") or pid for pid, v in parties]
+    rows = [[str(y), str(doc["versions"]["by_year"][i])] +
+            [v["net_by_year"][i] for _, v in parties] for i, y in enumerate(doc["years"])]
+    rows.append(["total", ""] + [v["net_total"] for _, v in parties])
+    out = [doc["case"], "net cash flow by year, yuan", ""]
+    out += ["  ".join(r) for r in [head] + rows]
+    for item in doc.get("ineligible", []):
+        out.append(f"ineligible: {item['enterprise']} {item['name']} ({item['clause']}): "
+                   f"average {item['average']} < {item['threshold']}")
+    return "\n".join(out) + "\n"
+
+
 def _figures(lang: str) -> list[tuple[str, str]]:
     """The statement's figures with their labels (each literal is in the catalog)."""
     return [

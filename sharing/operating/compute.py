@@ -287,7 +287,7 @@ def _net(values: list[int]) -> dict[str, Any]:
 def _ineligible(item: dict[str, Any], unit_fen: int) -> dict[str, Any]:
     mean = item["average"] * unit_fen
     exact = (format_yuan(int(mean)) if mean.denominator == 1
-             else f"{mean.numerator}/{mean.denominator * 100}")
+             else str(mean / 100))
     return {"clause": item["clause"], "enterprise": item["enterprise"], "name": item["name"],
             "average": format_yuan(round_half_up(mean)),
             "average_exact": exact,
