@@ -89,7 +89,7 @@ def cmd_run_case(args: argparse.Namespace) -> int:
                         e["stream"] or "", e["party"] or "", e["kind"], e["amount"], e["why"]])
         text = buf.getvalue()
     else:
-        text = render_case_table(doc)
+        text = render_case_table(doc, getattr(args, "lang", None) or "en")
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as f:
             f.write(text)
@@ -98,18 +98,21 @@ def cmd_run_case(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_case_table(doc: dict[str, Any]) -> str:
+def render_case_table(doc: dict[str, Any], lang: str = "en") -> str:
     """Years as rows (with the version in force), parties as columns."""
     parties = list(doc["parties"].items())
-    head = ["year", "version"] + [v.get("name") or pid for pid, v in parties]
+    head = [translate("year", lang), translate("version", lang)] + [
+        v.get("name") or pid for pid, v in parties]
     rows = [[str(y), str(doc["versions"]["by_year"][i])] +
             [v["net_by_year"][i] for _, v in parties] for i, y in enumerate(doc["years"])]
-    rows.append(["total", ""] + [v["net_total"] for _, v in parties])
-    out = [doc["case"], "net cash flow by year, yuan", ""]
+    rows.append([translate("total", lang), ""] + [v["net_total"] for _, v in parties])
+    out = [doc["case"], translate("net cash flow by year, yuan", lang), ""]
     out += ["  ".join(r) for r in [head] + rows]
     for item in doc.get("ineligible", []):
-        out.append(f"ineligible: {item['enterprise']} {item['name']} ({item['clause']}): "
-                   f"average {item['average']} < {item['threshold']}")
+        out.append(translate("not eligible: {name} ({code}), pre-move average {average} below "
+                             "{threshold}", lang).format(name=item["name"], code=item["enterprise"],
+                                                        average=item["average"],
+                                                        threshold=item["threshold"]))
     return "\n".join(out) + "\n"
 
 
@@ -162,8 +165,16 @@ def render_table(doc: dict[str, Any], lang: str = "zh") -> str:
         out += [f"  {a['date']}  {_name(doc, a['from'])} → {_name(doc, a['to'])}  {a['amount']}"
                 f"  ({a['year']}) {a['reference']}" for a in st["advance_payments"]]
     out += ["", translate("identity (SHA-256)", lang)]
-    out += [f"  {k}: {v}" for k, v in doc["identity"].items()]
+    labels = _inputs(lang)
+    out += [f"  {labels.get(k, k)}: {v}" for k, v in doc["identity"].items()]
     return "\n".join(out) + "\n"
+
+
+def _inputs(lang: str) -> dict[str, str]:
+    return {"contract": translate("contract", lang), "register": translate("register", lang),
+            "actuals": translate("actual figures", lang),
+            "transfers": translate("transfers", lang),
+            "previous": translate("previous statement", lang)}
 
 
 def render_csv(doc: dict[str, Any], lang: str = "zh") -> str:
