@@ -7,11 +7,16 @@ applied and rounded (§2). Contract year t is taken from the run of the version 
 Entries and events are mapped back to §6 names: ``E/S`` streams, clause ids, the enterprise
 code and the version.
 
-Limitation of this first implementation (docs/operating.md): each version is run from year 1,
-so state that a clause accumulates (a cumulative cap's count, a pool's balance, an equity
-deficit) is carried across an amendment only where the earlier years come out the same under
-both versions; a case whose amended clause has such state is refused rather than computed
-wrongly (:func:`_check_carried_state`).
+State across an amendment (§6.3): the run of a version that comes into force in year m > 1
+sees the stream amounts of years ≥ m only (earlier years are zero), and each cumulative cap
+(key: clause id and enterprise) starts with the room the cap amount of that version leaves
+after what its party already received under the earlier versions (never below 0: a party past
+a lowered cap gets nothing more, and nothing is taken back). A pool removed by the amendment
+pays its residual at the end of year m − 1 (:func:`_removed_pool_residuals`). What this first
+implementation does not carry is refused with a message rather than computed wrongly: a pool
+kept across the change with a balance, an equity clause with a deficit, an exit with
+triggers, or a per-stream cap of a buffer or ``since_relocation`` split that has counted
+something (:func:`_refuse_uncarried`).
 """
 
 from __future__ import annotations
@@ -25,12 +30,14 @@ from typing import Any
 import numpy as np
 
 from schemas.errors import InvalidContract, issue
+from schemas.numbers import exact
 
 from ..amounts import format_yuan, round_half_up
 from ..engine import evaluate
+from ..money import allocate
 from ..result import to_json
 from ..validate import parse_contract, project_all
-from .case import Case, Expansion, Version, expand
+from .case import Case, Expansion, Version, _ratio_text, expand
 from .enterprise import Enterprise
 
 
@@ -92,62 +99,132 @@ def stream_amounts(case: Case, ex: Expansion, contract, register: list[Enterpris
 
 
 def _run(case: Case, version: Version, register: list[Enterprise],
-         actuals: dict[tuple[str, int], int]) -> tuple[Expansion, dict[str, Any]]:
+         actuals: dict[tuple[str, int], int], from_year: int = 1,
+         counted: dict[tuple[str, str | None], int] | None = None
+         ) -> tuple[Expansion, dict[str, Any]]:
+    """Run one version; from_year > 1: amounts of earlier years zero, cumulative caps reduced
+    by ``counted`` (fen received so far, by clause id and enterprise)."""
     ex = expand(case, version, register)
+    if counted:
+        _carry_caps(case, ex, counted)
     try:
         contract = parse_contract(ex.doc)
     except InvalidContract as e:  # a clause instance an enterprise makes invalid
         raise InvalidContract([issue(f"(version {version.number} with the register)",
                                      "case_instance", "{message}", message=str(i))
                                for i in e.issues]) from None
-    doc = to_json(evaluate(contract, stream_amounts(case, ex, contract, register, actuals)))
+    amounts = stream_amounts(case, ex, contract, register, actuals)
+    if from_year > 1:
+        for arr in amounts.values():
+            arr[:, : from_year - 1] = 0
+    doc = to_json(evaluate(contract, amounts))
     return ex, doc
+
+
+def _cumulative_cap_fen(case: Case, cl: dict[str, Any]) -> int | None:
+    """A timing-contract split's single cumulative cap in fen (None: none or per stream)."""
+    cap = cl.get("cap")
+    if not isinstance(cap, dict) or cap.get("cumulative") is None:
+        return None
+    if cl.get("kind") != "tax_split" or cl.get("timing", "contract") != "contract":
+        return None
+    unit = case.base.unit_fen
+    if cap["cumulative"] == "pre_relocation_total":
+        streams = {s.id: s for s in case.base.streams}
+        total = sum((Fraction(v) for sid in cl.get("streams") or []
+                     for v in (streams[sid].pre_relocation_tax or []) if sid in streams),
+                    Fraction(0))
+        return int(total * unit)
+    return int(exact(cap["cumulative"]) * unit)
+
+
+def _carry_caps(case: Case, ex: Expansion, counted: dict[tuple[str, str | None], int]) -> None:
+    """Each cumulative cap of this version starts from what was counted before (§6.3)."""
+    unit = case.base.unit_fen
+    for cl in ex.doc["clauses"]:
+        key = (ex.clause_names.get(cl.get("id"), cl.get("id")),
+               ex.clause_enterprise.get(cl.get("id")))
+        if key not in counted:
+            continue
+        cap_fen = _cumulative_cap_fen(case, cl)
+        if cap_fen is None:
+            continue
+        room = max(0, cap_fen - counted[key])
+        cl["cap"] = dict(cl["cap"], cumulative=_ratio_text(Fraction(room, unit)))
+
+
+def _counted_so_far(case: Case, version: Version, entries: list[dict[str, Any]],
+                    register: list[Enterprise]) -> dict[tuple[str, str | None], int]:
+    """Fen each capped party received as ``share`` from each capped clause so far."""
+    out: dict[tuple[str, str | None], int] = {}
+    by_code = {e.code: e for e in register}
+    capped = {}
+    for cl in version.clauses:
+        cap = cl.get("cap")
+        if isinstance(cap, dict) and cap.get("cumulative") is not None:
+            capped[cl.get("id")] = cap.get("party")
+    for e in entries:
+        party = capped.get(e["clause"])
+        if party is None or e["kind"] != "share":
+            continue
+        if party == "from" and e["enterprise"]:
+            party = by_code[e["enterprise"]].from_party
+        if e["party"] == party:
+            key = (e["clause"], e["enterprise"])
+            out[key] = out.get(key, 0) + e["amount"]
+    return out
 
 
 def compute_case(case: Case, register: list[Enterprise], actuals: dict[tuple[str, int], int],
                  *, as_signed: bool = False) -> CaseResult:
     """The case with these inputs; ``as_signed``: version 1 in every year (§6.3)."""
     by_year = [1] * case.years if as_signed else case.versions_by_year()
-    runs = {k: _run(case, case.versions[k - 1], register, actuals) for k in sorted(set(by_year))}
-    _check_carried_state(case, by_year, runs)
     c = case.base
     entries: list[dict[str, Any]] = []
     ind_entries: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     pools: dict[str, list[int]] = {}
-    renamers: dict[int, Any] = {}
-    for t, k in enumerate(by_year, start=1):
-        ex, doc = runs[k]
-        rename = renamers.setdefault(k, _renamer(ex))
-        cal = c.calendar(t)
-        for src, dst in ((doc["entries"], entries), (doc["indicator_entries"], ind_entries)):
-            for e in src:
-                if e["year"] != cal:
-                    continue
-                dst.append(_mapped(e, ex, k, len(case.versions) > 1, rename))
-        for ev in doc["events"]:
-            if ev["year"] == cal:
-                out = dict(ev, clause=ex.clause_names.get(ev["clause"], ev["clause"]), version=k,
-                           detail=rename(ev["detail"]))
-                if ev["clause"] in ex.clause_enterprise:
-                    out["enterprise"] = ex.clause_enterprise[ev["clause"]]
-                events.append(out)
-        for cid, cl in doc["clauses"].items():
-            if cl["kind"] == "risk_pool":
-                pools.setdefault(cid, [0] * case.years)[t - 1] = fen(cl["pool_balances"][t - 1])
+    runs: dict[int, tuple[Expansion, dict[str, Any]]] = {}
+    many = len(set(by_year)) > 1
+    for m, k, end in _segments(by_year):
+        version = case.versions[k - 1]
+        if m > 1:
+            previous = case.versions[by_year[m - 2] - 1]
+            _refuse_uncarried(case, previous, version, m, entries, pools)
+            entries += _removed_pool_residuals(case, previous, version, m, pools)
+            counted = _counted_so_far(case, version, entries, register)
+            ex, doc = _run(case, version, register, actuals, m, counted)
+        else:
+            ex, doc = _run(case, version, register, actuals)
+        runs.setdefault(k, (ex, doc))
+        rename = _renamer(ex)
+        for t in range(m, end + 1):
+            cal = c.calendar(t)
+            for src, dst in ((doc["entries"], entries), (doc["indicator_entries"], ind_entries)):
+                dst += [_mapped(e, ex, k, many, rename) for e in src if e["year"] == cal]
+            for ev in doc["events"]:
+                if ev["year"] == cal:
+                    out = dict(ev, clause=ex.clause_names.get(ev["clause"], ev["clause"]),
+                               version=k, detail=rename(ev["detail"]))
+                    if ev["clause"] in ex.clause_enterprise:
+                        out["enterprise"] = ex.clause_enterprise[ev["clause"]]
+                    events.append(out)
+            for cid, cl in doc["clauses"].items():
+                if cl["kind"] == "risk_pool":
+                    pools.setdefault(cid, [0] * case.years)[t - 1] = fen(cl["pool_balances"][t - 1])
+    first_ex, full = runs[by_year[0]]  # never zeroed: the case's stream amounts
     shareable: dict[str, list[int]] = {}
     kinds: dict[str, str] = {}
-    for k in sorted(set(by_year)):
-        ex, doc = runs[k]
-        for sid, st in doc["streams"].items():
-            name = ex.stream_names.get(sid, sid)
-            if name in {t.id for t in case.templates}:
-                continue
-            shareable.setdefault(name, [fen(v) for v in st["shareable_by_year"]])
-            kinds[name] = st["kind"]
+    templates = {t.id for t in case.templates}
+    for sid, st in full["streams"].items():
+        name = first_ex.stream_names.get(sid, sid)
+        if name in templates:
+            continue
+        shareable[name] = [fen(v) for v in st["shareable_by_year"]]
+        kinds[name] = st["kind"]
     seen = set()
     ineligible = []
-    for k in sorted(set(by_year)):
+    for k in sorted(runs):
         for item in runs[k][0].ineligible:
             key = (item["clause"], item["enterprise"])
             if key not in seen:
@@ -155,6 +232,79 @@ def compute_case(case: Case, register: list[Enterprise], actuals: dict[tuple[str
                 ineligible.append(item)
     return CaseResult(case, register, by_year, entries, ind_entries, events, shareable, kinds,
                       pools, ineligible)
+
+
+def _segments(by_year: list[int]) -> list[tuple[int, int, int]]:
+    """(first contract year, version, last contract year) of each run of equal versions."""
+    out: list[tuple[int, int, int]] = []
+    for t, k in enumerate(by_year, start=1):
+        if out and out[-1][1] == k:
+            out[-1] = (out[-1][0], k, t)
+        else:
+            out.append((t, k, t))
+    return out
+
+
+def _refuse_uncarried(case: Case, old: Version, new: Version, m: int,
+                      entries: list[dict[str, Any]], pools: dict[str, list[int]]) -> None:
+    """Refuse what this implementation does not carry across a version change (module doc)."""
+    old_ids = {cl.get("id"): cl for cl in old.clauses}
+    problems = []
+    for cl in new.clauses:
+        cid, kind = cl.get("id"), cl.get("kind")
+        if kind == "risk_pool" and cid in old_ids and pools.get(cid, [0] * m)[m - 2]:
+            problems.append(cid)
+        elif kind == "equity" and cid in old_ids and any(
+                e["clause"] == cid and e["kind"] == "retained" and e["amount"] < 0
+                for e in entries):
+            problems.append(cid)
+        elif kind == "exit" and any(not (isinstance(tr, dict) and tr.get("when") == "in_year")
+                                    for tr in cl.get("triggers") or []):
+            problems.append(cid)
+        elif (cid in old_ids and isinstance(cl.get("cap"), dict)
+              and cl["cap"].get("cumulative") is not None
+              and _cumulative_cap_fen(case, cl) is None
+              and any(e["clause"] == cid and e["kind"] == "share" for e in entries)):
+            problems.append(cid)
+    if problems:
+        raise InvalidContract([issue("amendments", "amendment_state",
+                                     "the version in force from contract year {t} keeps clause "
+                                     "{clause}, whose state (a pool balance, an equity deficit, "
+                                     "exit trigger counts or per-stream cap counts) cannot be "
+                                     "carried across versions yet", t=m, clause=cid)
+                               for cid in problems])
+
+
+def _removed_pool_residuals(case: Case, old: Version, new: Version, m: int,
+                            pools: dict[str, list[int]]) -> list[dict[str, Any]]:
+    """A pool the new version removes pays its balance at the end of year m − 1 by the
+    residual shares of the old version (§6.3, §3.4); its balance is then 0."""
+    new_ids = {cl.get("id") for cl in new.clauses}
+    out: list[dict[str, Any]] = []
+    c = case.base
+    for cl in old.clauses:
+        cid = cl.get("id")
+        if cl.get("kind") != "risk_pool" or cid in new_ids or cid not in pools:
+            continue
+        balance = pools[cid][m - 2]
+        if not balance:
+            continue
+        shares_map = cl.get("residual_shares") or {c.receiving: 1}
+        order = [p.id for p in c.parties if p.id in shares_map]
+        parts = allocate(np.asarray([balance], dtype=np.int64),
+                         [exact(shares_map[p]) for p in order])
+        for p, part in zip(order, parts, strict=True):
+            amount = int(np.asarray(part).reshape(-1)[0])
+            if amount:
+                out.append({"year": c.calendar(m - 1), "clause": cid, "stream": None,
+                            "enterprise": None, "party": p, "kind": "residual",
+                            "amount": amount, "version": old.number,
+                            "why": f"[version {old.number}] pool {cid} is removed from contract "
+                                   f"year {m}: balance {format_yuan(balance)} × residual share "
+                                   f"{shares_map[p]}"})
+        for t in range(m - 1, case.years + 1):
+            pools[cid][t - 1] = 0
+    return out
 
 
 def _renamer(ex: Expansion):
@@ -181,40 +331,6 @@ def _mapped(e: dict[str, Any], ex: Expansion, version: int, many: bool,
     if "mode" in e:
         out["mode"] = e["mode"]
     return out
-
-
-def _check_carried_state(case: Case, by_year: list[int], runs: dict) -> None:
-    """Refuse what the splice cannot carry: where a clause with state (a cumulative cap, a
-    pool, an equity clause, an exit) is in force on both sides of a version change and its
-    entries in the earlier years differ between the two versions' runs, the later version's
-    count would start from the wrong figure."""
-    for t in range(1, len(by_year)):
-        old, new = by_year[t - 1], by_year[t]
-        if old == new:
-            continue
-        stateful = set()
-        for v in (case.versions[old - 1], case.versions[new - 1]):
-            for cl in v.clauses:
-                cap = cl.get("cap") if isinstance(cl.get("cap"), dict) else {}
-                if cl.get("kind") in ("risk_pool", "equity", "exit") or cap.get("cumulative"):
-                    stateful.add(cl.get("id"))
-        if not stateful:
-            continue
-        cal_limit = case.base.calendar(t)
-
-        def earlier(doc, ex, cal_limit=cal_limit, stateful=stateful):
-            return sorted((e["year"], ex.clause_names.get(e["clause"], e["clause"]),
-                           e["stream"] or "", e["party"] or "", e["kind"], e["amount"])
-                          for e in doc["entries"] if e["year"] <= cal_limit
-                          and ex.clause_names.get(e["clause"], e["clause"]) in stateful)
-
-        if earlier(runs[old][1], runs[old][0]) != earlier(runs[new][1], runs[new][0]):
-            raise InvalidContract([issue("amendments", "amendment_state",
-                                         "an amendment effective from contract year {t} changes "
-                                         "a clause that carries state (a cumulative cap, a pool, "
-                                         "an equity deficit or an exit) whose earlier years "
-                                         "differ; carrying that state across versions is not "
-                                         "implemented yet", t=t + 1)])
 
 
 def party_net(result: CaseResult, party: str, entries=None) -> list[int]:
