@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from .contract import MAX_CLAUSES, MAX_YEARS, Id, Model
+from .contract import MAX_CLAUSES, MAX_STREAMS, MAX_YEARS, Clause, Contract, Id, Model, Stream
 from .numbers import NonNegMoney, Ratio
 
 MAX_TEMPLATES = 20
@@ -65,3 +65,18 @@ class PerEnterprise(Model):
 
 CASE_FIELDS = ("enterprise_streams", "amendments", "collector")
 CLAUSE_FIELDS = ("per_enterprise", "eligibility")
+
+
+# ---- a version expanded with its register (sharing.operating.case.expand) -----------------
+
+MAX_ENTERPRISES = 20_000
+
+
+class ExpandedContract(Contract):
+    """A version with one stream per enterprise and template and one clause instance per
+    eligible enterprise: the §5 contract's limits on streams and clauses, widened by the
+    register's size (the contract file itself keeps its limits)."""
+
+    streams: Annotated[list[Stream], Field(min_length=1, max_length=MAX_STREAMS
+                                           + MAX_ENTERPRISES * MAX_TEMPLATES)]
+    clauses: Annotated[list[Clause], Field(max_length=MAX_CLAUSES * (1 + MAX_ENTERPRISES))] = []

@@ -28,15 +28,20 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
-from schemas.errors import InvalidContract, issue
+from schemas.case import ExpandedContract
+from schemas.checks import check
+from schemas.contract import UNION_TAGS
+from schemas.errors import InvalidContract, from_pydantic, issue
 from schemas.numbers import exact
 
 from ..amounts import format_yuan, round_half_up
 from ..engine import evaluate
 from ..money import allocate
 from ..result import to_json
-from ..validate import parse_contract, project_all
+from ..streams import projection_issues
+from ..validate import equity_issues, project_all
 from .case import Case, Expansion, Version, _ratio_text, expand
 from .enterprise import Enterprise
 
@@ -108,7 +113,7 @@ def _run(case: Case, version: Version, register: list[Enterprise],
     if counted:
         _carry_caps(case, ex, counted)
     try:
-        contract = parse_contract(ex.doc)
+        contract = parse_expanded(ex.doc)
     except InvalidContract as e:  # a clause instance an enterprise makes invalid
         raise InvalidContract([issue(f"(version {version.number} with the register)",
                                      "case_instance", "{message}", message=str(i))
@@ -119,6 +124,22 @@ def _run(case: Case, version: Version, register: list[Enterprise],
             arr[:, : from_year - 1] = 0
     doc = to_json(evaluate(contract, amounts))
     return ex, doc
+
+
+def parse_expanded(doc: dict[str, Any]) -> ExpandedContract:
+    """The checks of :func:`sharing.validate.parse_contract` (§3.7), on the widened model."""
+    try:
+        contract = ExpandedContract.model_validate(doc)
+    except ValidationError as e:
+        raise InvalidContract(from_pydantic(e.errors(include_url=False), UNION_TAGS)) from None
+    issues = check(contract)
+    if issues:
+        raise InvalidContract(issues)
+    projections = project_all(contract)
+    issues = projection_issues(contract, projections) or equity_issues(contract, projections)
+    if issues:
+        raise InvalidContract(issues)
+    return contract
 
 
 def _cumulative_cap_fen(case: Case, cl: dict[str, Any]) -> int | None:
@@ -198,10 +219,12 @@ def compute_case(case: Case, register: list[Enterprise], actuals: dict[tuple[str
             ex, doc = _run(case, version, register, actuals)
         runs.setdefault(k, (ex, doc))
         rename = _renamer(ex)
+        first_cal, last_cal = c.calendar(m), c.calendar(end)
+        for src, dst in ((doc["entries"], entries), (doc["indicator_entries"], ind_entries)):
+            dst += [_mapped(e, ex, k, many, rename) for e in src
+                    if first_cal <= e["year"] <= last_cal]
         for t in range(m, end + 1):
             cal = c.calendar(t)
-            for src, dst in ((doc["entries"], entries), (doc["indicator_entries"], ind_entries)):
-                dst += [_mapped(e, ex, k, many, rename) for e in src if e["year"] == cal]
             for ev in doc["events"]:
                 if ev["year"] == cal:
                     out = dict(ev, clause=ex.clause_names.get(ev["clause"], ev["clause"]),
@@ -307,15 +330,22 @@ def _removed_pool_residuals(case: Case, old: Version, new: Version, m: int,
     return out
 
 
+_INTERNAL = re.compile(r"\b(x*(?:e\d+_\d+|c\d+_e\d+))\b")
+
+
 def _renamer(ex: Expansion):
-    """Internal stream and instance ids in a text replaced by their §6 names."""
+    """Internal stream and instance ids in a text replaced by their §6 names (ids of the
+    shapes :func:`.case.expand` makes, looked up; anything else is left as it is)."""
     names = {**ex.stream_names,
              **{i: f"{ex.clause_names[i]} ({ex.clause_enterprise[i]})" for i in ex.clause_names}}
     if not names:
         return lambda text: text
-    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in
-                                           sorted(names, key=len, reverse=True)) + r")\b")
-    return lambda text: pattern.sub(lambda m: names[m.group(1)], text) if text else text
+
+    def rename(text):
+        if not text:
+            return text
+        return _INTERNAL.sub(lambda m: names.get(m.group(1), m.group(1)), text)
+    return rename
 
 
 def _mapped(e: dict[str, Any], ex: Expansion, version: int, many: bool,
@@ -385,8 +415,9 @@ def result_document(result: CaseResult) -> dict[str, Any]:
     }
     if result.register:
         doc["enterprises"] = {}
+        grouped = by_enterprise(result.entries)
         for ent in result.register:
-            mine = [e for e in result.entries if e["enterprise"] == ent.code]
+            mine = grouped.get(ent.code, [])
             doc["enterprises"][ent.code] = {
                 "name": ent.name, "from": ent.from_party,
                 "parties": {p.id: _net(party_net(result, p.id, mine)) for p in c.parties}}
@@ -394,6 +425,14 @@ def result_document(result: CaseResult) -> dict[str, Any]:
         doc["not_by_enterprise"] = {p.id: _net(party_net(result, p.id, rest)) for p in c.parties}
         doc["ineligible"] = [_ineligible(i, c.unit_fen) for i in result.ineligible]
     return doc
+
+
+def by_enterprise(entries: list[dict[str, Any]]) -> dict[str | None, list[dict[str, Any]]]:
+    """Entries grouped by their enterprise code (None: not from an enterprise)."""
+    out: dict[str | None, list[dict[str, Any]]] = {}
+    for e in entries:
+        out.setdefault(e["enterprise"], []).append(e)
+    return out
 
 
 def _net(values: list[int]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..amounts import format_yuan
-from .compute import CaseResult
+from .compute import CaseResult, by_enterprise
 from .transfers import Transfer
 
 COLLECTOR_SETTLED = ("baseline", "share", "cap_excess", "unclaimed", "handover", "pool_out",
@@ -204,8 +204,9 @@ def plan_against_actual(result: CaseResult, plan: CaseResult, year: int) -> dict
     }
     if result.register:
         out["enterprises"] = {}
+        actual_by, plan_by = by_enterprise(result.entries), by_enterprise(plan.entries)
         for ent in result.register:
-            a = positions(result, [e for e in result.entries if e["enterprise"] == ent.code])
-            p = positions(plan, [e for e in plan.entries if e["enterprise"] == ent.code])
+            a = positions(result, actual_by.get(ent.code, []))
+            p = positions(plan, plan_by.get(ent.code, []))
             out["enterprises"][ent.code] = {q: pa(p[q], a[q]) for q in a}
     return out
