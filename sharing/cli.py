@@ -110,6 +110,15 @@ def _load(path: str):
     return parse_contract(doc)
 
 
+def _is_case(path: str) -> bool:
+    """A contract using §6 fields (enterprise_streams, amendments, collector) is a case."""
+    from sharing.loader import read_file
+
+    doc = read_file(path)
+    return isinstance(doc, dict) and any(k in doc for k in ("enterprise_streams", "amendments",
+                                                             "collector"))
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     contract = _load(args.file)
     print(f"{args.file}: valid ({len(contract.parties)} parties, {len(contract.streams)} "
@@ -118,6 +127,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.register or args.actuals or _is_case(args.file):
+        from sharing.operating.cli import cmd_run_case
+
+        return cmd_run_case(args)
     from sharing.api import run_contract
     from sharing.explain_text import lang_from_env, localise, normalise_lang
 
@@ -157,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--output", "-o", help="write to this file instead of standard output")
     r.add_argument("--lang", choices=["zh", "en"],
                    help="language of the explanations (default: from LC_ALL/LANG)")
+    r.add_argument("--register", help="enterprise register, CSV or XLSX (§6.1)")
+    r.add_argument("--actuals", help="actual figures, CSV or XLSX, replacing the projection (§6.2)")
     r.set_defaults(func=cmd_run)
     s = sub.add_parser("schema", help="print the contract file's JSON Schema")
     s.set_defaults(func=cmd_schema)
@@ -177,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMAND_MODULES = (
     "sharing.scenarios.cli",  # sweep, montecarlo, compare, explain, solve
     "sharing.audit.cli",  # presets, new, audit, check, verify, report, audit-log
+    "sharing.operating.cli",  # settle (§6.4)
 )
 
 

@@ -54,7 +54,7 @@ def engine_templates() -> list[tuple[str, str]]:
                     continue
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else \
                     node.func.id if isinstance(node.func, ast.Name) else ""
-                pos = {"rule": 1, "issue": 2, "add": 2, "_refuse": 0, "tr": 1}.get(name)
+                pos = {"rule": 1, "issue": 2, "add": 2, "_refuse": 0, "tr": 1, "translate": 0}.get(name)
                 if pos is None or len(node.args) <= pos:
                     continue
                 arg = node.args[pos]

@@ -1,0 +1,104 @@
+"""From files to a case result or a statement: read everything, report every error at once,
+compute nothing from a file with errors (semantics §6.0)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..loader import read_file
+from .actuals import read_actuals
+from .case import Case, load_case
+from .compute import CaseResult, compute_case, result_document
+from .enterprise import Enterprise
+from .errors import NO_CELL, FileErrors, InputFilesInvalid
+from .identity import identity
+from .register import read_register
+from .settle import PreviousStatementInvalid, plan_against_actual, settlement
+from .transfers import Transfer, read_transfers
+
+
+@dataclass
+class Inputs:
+    case: Case
+    register: list[Enterprise]
+    actuals: dict[tuple[str, int], int]
+    transfers: list[Transfer]
+    previous: dict[str, Any] | None
+    canonical: dict[str, Any]
+
+
+def read_inputs(contract: str, *, register: str | None = None, actuals: str | None = None,
+                transfers: str | None = None, previous: str | None = None,
+                through: int | None = None) -> Inputs:
+    """Every input read and checked; InputFilesInvalid lists all errors of all files."""
+    case = load_case(read_file(contract))
+    errors: list = []
+    ents: list[Enterprise] = []
+    canonical: dict[str, Any] = {}
+    register_ok = True
+    if register is not None:
+        ents, rows, errs = read_register(case, register)
+        errors += errs.items
+        register_ok = not errs
+        canonical["register"] = rows
+    elif case.templates:
+        errs = FileErrors(contract)
+        errs.add(None, NO_CELL, "the contract has enterprise_streams: give the register "
+                 "(--register FILE)")
+        errors += errs.items
+    values: dict[tuple[str, int], int] = {}
+    if actuals is not None:
+        values, rows, errs = read_actuals(case, ents if register_ok else None, actuals, through)
+        errors += errs.items
+        canonical["actuals"] = rows
+    elif through is not None:
+        errs = FileErrors(contract)
+        errs.add(None, NO_CELL, "a settlement needs the actual figures (--actuals FILE)")
+        errors += errs.items
+    trs: list[Transfer] = []
+    if transfers is not None:
+        trs, rows, errs = read_transfers(case, transfers)
+        errors += errs.items
+        canonical["transfers"] = rows
+    prev = None
+    if previous is not None:
+        errs = FileErrors(previous)
+        try:
+            with open(previous, encoding="utf-8") as f:
+                prev = json.load(f)
+        except (OSError, ValueError) as e:
+            errs.add(None, NO_CELL, "cannot read the previous statement: {reason}", reason=e)
+        errors += errs.items
+        canonical["previous"] = prev
+    if through is not None and not case.start_year <= through <= case.base.calendar(case.years):
+        errs = FileErrors(contract)
+        errs.add(None, NO_CELL, "the year settled, {year}, lies outside the contract's years "
+                 "{first}-{last}", year=through, first=case.start_year,
+                 last=case.base.calendar(case.years))
+        errors += errs.items
+    if errors:
+        raise InputFilesInvalid(errors)
+    return Inputs(case, ents, values, trs, prev, canonical)
+
+
+def case_document(inputs: Inputs) -> tuple[dict[str, Any], CaseResult]:
+    result = compute_case(inputs.case, inputs.register, inputs.actuals)
+    doc = result_document(result)
+    doc["identity"] = identity(inputs.case.raw, **{k: v for k, v in inputs.canonical.items()})
+    return doc, result
+
+
+def statement(inputs: Inputs, year: int) -> dict[str, Any]:
+    """The settlement statement (结算单) of calendar year ``year`` (§6.4)."""
+    doc, result = case_document(inputs)
+    plan = compute_case(inputs.case, inputs.register, {}, as_signed=True)
+    try:
+        doc["settlement"] = settlement(result, plan, year, inputs.transfers, inputs.previous)
+    except PreviousStatementInvalid as e:
+        errs = FileErrors("previous statement")
+        errs.add(None, NO_CELL, "{reason}", reason=e)
+        raise InputFilesInvalid(errs.items) from None
+    doc["plan_against_actual"] = plan_against_actual(result, plan, year)
+    return doc
