@@ -54,6 +54,14 @@ TEMPLATES: dict[str, str] = {
     "split.share": "{basis}: {rest} × share {share} ({period}) = {exact}",
     "split.share_rounded": "{basis}: {rest} × share {share} ({period}) = {exact} → {value} "
                            "(largest remainder, §1)",
+    "split.share_tie_won": "{basis}: {rest} × share {share} ({period}) = {exact} → {value} "
+                           "(largest remainder, §1: a tie, its remainder equals {others}'s, and "
+                           "a tie goes to the party listed first in the contract, so it gets "
+                           "the leftover fen)",
+    "split.share_tie_lost": "{basis}: {rest} × share {share} ({period}) = {exact} → {value} "
+                            "(largest remainder, §1: a tie, its remainder equals {others}'s, and "
+                            "a tie goes to the party listed first in the contract, so "
+                            "{winners} get the leftover fen first, one fen each at most)",
     "split.share_capped": "{basis}: {rest} × share {share} ({period}) = {exact}; {cap}",
     "cap.within": "within the caps (cumulative {got} of {cap})",
     "cap.within_per_year": "within the per-year cap {cap}",

@@ -128,6 +128,28 @@ def _allocate_one(x: int, shares: Shares) -> np.ndarray:
     return np.array(parts, dtype=np.int64)
 
 
+def tie_at(x: int, shares: Shares | Sequence[Fraction], i: int) -> tuple[list[int], bool] | None:
+    """Whether party ``i``'s part of ``x`` was decided by a tie (§1), for its explanation.
+
+    A tie decides when parties with the same remainder straddle the cut-off: some of them get
+    a leftover fen and some do not, and the listed order chose. Returns the other parties of
+    the tie (their indices) and whether ``i`` got the fen; None when no tie decided its part.
+    """
+    if not isinstance(shares, Shares):
+        shares = _prepared(tuple(shares))
+    mag = abs(int(x))
+    parts, rems = zip(*(divmod(mag * n, shares.den) for n in shares.nums), strict=True)
+    left = mag - sum(parts)
+    if not left or not rems[i]:
+        return None
+    order = sorted(range(len(parts)), key=rems.__getitem__, reverse=True)
+    gets = set(order[:left])
+    tied = [j for j in range(len(parts)) if rems[j] == rems[i]]
+    if len({j in gets for j in tied}) < 2:  # all of the tie or none of it got a fen
+        return None
+    return [j for j in tied if j != i], i in gets
+
+
 def allocate(amount: np.ndarray, shares: Shares | Sequence[Fraction]) -> np.ndarray:
     """Divide ``amount`` (fen, shape (S,)) among parties by ``shares`` summing to 1 (§1).
 

@@ -92,3 +92,65 @@ def test_a_field_path_in_words():
     assert field_name("clauses.split.schedule[0].shares.yc", doc, "en") == \
         "clause 2 “增量分成” · segment 1 · share of yc"  # no name: the id
     assert field_name("clauses[0].rate", doc, "zh") == "条款 1 · 比例"
+
+
+TIE_CONTRACT = """
+name: 并列余数 / a tie on the remainder
+start_year: 2024
+years: 1
+discount_rate: 0.05
+parties:
+  - {id: a, name: 甲市, role: sending}
+  - {id: b, name: 乙市, role: receiving}
+  - {id: c, name: 丙市, role: other}
+streams:
+  - {id: tax, name: 园区税收, kind: tax, local_retention: 1, first: "%s"}
+clauses:
+  - id: split
+    kind: tax_split
+    basis: total
+    streams: [tax]
+    schedule:
+      - {years: "1", shares: %s}
+"""
+
+
+def _tie_entries(amount: str, shares: str) -> dict[str, dict]:
+    from sharing.api import load_document, parse_contract
+    contract = parse_contract(load_document(TIE_CONTRACT % (amount, shares)))
+    res = run_contract(contract)
+    names = Names.of_result(res)
+    return {e["party"]: {**e, "zh": render(e["explanation"], "zh", names),
+                         "en": render(e["explanation"], "en", names)}
+            for e in res["entries"] if e["kind"] == "share"}
+
+
+def test_a_tie_on_the_remainder_is_named_as_a_tie():
+    """100.01 yuan = 10,001 fen split 1/2 : 1/2 : 0 (worked by hand): 5,000.5 fen each, the
+    remainders tie at 1/2, the leftover fen goes to 甲市, listed first."""
+    got = _tie_entries("100.01", "{a: 0.5, b: 0.5, c: 0}")
+    assert got["a"]["amount"] == "50.01" and got["b"]["amount"] == "50.00"
+    assert got["a"]["explanation"]["key"] == "split.share_tie_won"
+    assert got["b"]["explanation"]["key"] == "split.share_tie_lost"
+    assert "余数与乙市相同，属并列" in got["a"]["zh"] and "故本方得余下的 1 分" in got["a"]["zh"]
+    assert "余数与甲市相同，属并列" in got["b"]["zh"] and "故余下的分先归甲市（每方至多 1 分）" in got["b"]["zh"]
+    assert "a tie, its remainder equals 甲市's" in got["b"]["en"]
+
+
+def test_a_three_way_tie_names_who_got_the_fen():
+    """1.01 yuan = 101 fen by thirds (worked by hand): 33 2/3 fen each, all three remainders
+    tie at 2/3, the two leftover fen go to 甲市 and 乙市 (listed first): 0.34, 0.34, 0.33."""
+    got = _tie_entries("1.01", "{a: 1/3, b: 1/3, c: 1/3}")
+    assert [got[p]["amount"] for p in "abc"] == ["0.34", "0.34", "0.33"]
+    assert [got[p]["explanation"]["key"] for p in "abc"] == [
+        "split.share_tie_won", "split.share_tie_won", "split.share_tie_lost"]
+    assert "余数与甲市、乙市相同" in got["c"]["zh"] and "余下的分先归甲市、乙市" in got["c"]["zh"]
+    assert "余数与乙市、丙市相同" in got["a"]["zh"]
+
+
+def test_unequal_remainders_are_not_called_a_tie():
+    """100.01 yuan by 0.3 : 0.7 (worked by hand): 3,000.3 and 7,000.7 fen, the fen goes to the
+    larger remainder (乙市), no tie."""
+    got = _tie_entries("100.01", "{a: 0.3, b: 0.7, c: 0}")
+    assert got["b"]["amount"] == "70.01"
+    assert {got[p]["explanation"]["key"] for p in "ab"} == {"split.share_rounded"}

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from reference import allocate as exact_allocate
 from reference import round_half_up as exact_round
 
-from sharing.money import Shares, allocate, format_yuan, mul_round, round_half_up
+from sharing.money import Shares, allocate, format_yuan, mul_round, round_half_up, tie_at
 
 F = Fraction
 
@@ -290,3 +290,26 @@ def test_format_yuan_reads_back_and_never_shows_minus_zero(fen: int):
     assert text != "-0.00"
     whole, cents = text.lstrip("-").split(".")
     assert (-1 if text.startswith("-") else 1) * (int(whole) * 100 + int(cents)) == fen
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=st.integers(-10**6, 10**6), nums=st.lists(st.integers(0, 6), min_size=2, max_size=5))
+def test_a_tie_is_reported_exactly_where_the_listed_order_decided(x, nums):
+    """tie_at against the independent reference allocation: a party is in a deciding tie iff
+    another party with the same remainder was treated differently; "won" iff it got the fen."""
+    if not sum(nums):
+        nums = nums[:-1] + [1]
+    shares = [Fraction(n, sum(nums)) for n in nums]
+    parts = exact_allocate(x, shares)
+    mag = abs(x)
+    rems = [(mag * s) - int(mag * s) for s in shares]
+    extra = [abs(p) - int(mag * s) for p, s in zip(parts, shares, strict=True)]
+    for i in range(len(shares)):
+        deciding = [j for j in range(len(shares)) if j != i and rems[j] == rems[i] != 0
+                    and extra[j] != extra[i]]
+        got = tie_at(x, shares, i)
+        if not deciding:
+            assert got is None
+        else:
+            assert got is not None and got[1] == bool(extra[i])
+            assert set(deciding) <= set(got[0])

@@ -23,7 +23,7 @@ from schemas.contract import Buffer, Contract, FromEquity, TaxSplit
 from .. import explain as xpl
 from ..derived import derived
 from ..ledger import Ledger
-from ..money import INT64_SAFE, Shares, allocate, format_yuan
+from ..money import INT64_SAFE, Shares, allocate, format_yuan, tie_at
 from ..streams import baseline_fen, life_start
 
 
@@ -293,7 +293,18 @@ class SplitClause:
             if why_cap is not None:
                 return xpl.why("split.share_capped", cap=why_cap(s), **common)
             if exact.denominator != 1:
-                return xpl.why("split.share_rounded", value=xpl.fen(amount[s]), **common)
+                tie = tie_at(int(rest[s]), u.shares, self.parties.index(party))
+                if tie is None:
+                    return xpl.why("split.share_rounded", value=xpl.fen(amount[s]), **common)
+                others, won = tie
+                names = xpl.join((xpl.party(self.parties[j]) for j in others), sep=",")
+                if won:
+                    return xpl.why("split.share_tie_won", value=xpl.fen(amount[s]),
+                                   others=names, **common)
+                winners = [j for j in others if tie_at(int(rest[s]), u.shares, j)[1]]
+                return xpl.why("split.share_tie_lost", value=xpl.fen(amount[s]), others=names,
+                               winners=xpl.join((xpl.party(self.parties[j]) for j in winners),
+                                                sep=","), **common)
             return xpl.why("split.share", **common)
         ledger.post(y, self.id, u.stream, party, "share", amount, why)
 

@@ -133,3 +133,18 @@ def test_the_pdf_ledger_explains_in_chinese_with_names(tmp_path):
     assert "基数以内部分 6,500,000.00 元 归基数所有方" in whole
     assert "杭州市（飞出地" in whole
     assert "× share" not in whole and "the baseline owner" not in whole
+
+
+def test_the_pdf_names_a_tie_as_a_tie(tmp_path):
+    """100.01 yuan split 1/2 : 1/2 (worked by hand): 5,000.5 fen each, a tie on the remainder,
+    the leftover fen to 甲市, listed first; the PDF ledger says so in both languages."""
+    assert POPPLER, "poppler-utils is missing: ./scripts/test installs it"
+    from sharing.api import load_document, parse_contract
+    from tests.test_explain import TIE_CONTRACT
+
+    contract = parse_contract(load_document(TIE_CONTRACT % ("100.01", "{a: 0.5, b: 0.5, c: 0}")))
+    result = run_contract(contract)
+    zh = "".join("".join(_text(render_pdf(contract, result, lang="zh"), tmp_path)).split())
+    assert "余数与乙市相同，属并列" in zh and "列在前的一方，故本方得余下的1分" in zh
+    en = " ".join(_text(render_pdf(contract, result, lang="en"), tmp_path)).replace("\n", " ")
+    assert "a tie" in en
