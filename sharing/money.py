@@ -106,12 +106,10 @@ def _prepared(shares: tuple[Fraction, ...]) -> Shares:
     return Shares(shares)
 
 
-def _allocate_one(x: int, shares: Shares) -> np.ndarray:
-    """The same rule for a single amount, on Python integers (exact at any size): one
-    scenario is the common case, and numpy's per-call cost dominates arrays of one."""
-    if not x:
-        return np.zeros(len(shares.nums), dtype=np.int64)
-    mag = abs(x)
+def _floors(mag: int, shares: Shares) -> tuple[list[int], list[int], set[int]]:
+    """The §1 rule on one non-negative amount in Python integers: each party's floor, its
+    remainder (in units of 1/den fen), and the parties that get one of the leftover fen
+    (largest remainders first, ties to the party listed first: a stable sort)."""
     den = shares.den
     parts, rems = [], []
     for n in shares.nums:
@@ -119,10 +117,17 @@ def _allocate_one(x: int, shares: Shares) -> np.ndarray:
         parts.append(q)
         rems.append(r)
     left = mag - sum(parts)
-    if left:
-        # largest remainders first, ties to the party listed first (stable sort)
-        for i in sorted(range(len(parts)), key=rems.__getitem__, reverse=True)[:left]:
-            parts[i] += 1
+    gets = set(sorted(range(len(parts)), key=rems.__getitem__, reverse=True)[:left]) if left else set()
+    return parts, rems, gets
+
+
+def _allocate_one(x: int, shares: Shares) -> np.ndarray:
+    """The same rule for a single amount, on Python integers (exact at any size): one
+    scenario is the common case, and numpy's per-call cost dominates arrays of one."""
+    if not x:
+        return np.zeros(len(shares.nums), dtype=np.int64)
+    parts, _rems, gets = _floors(abs(x), shares)
+    parts = [p + (i in gets) for i, p in enumerate(parts)]
     if x < 0:
         parts = [-p for p in parts]
     return np.array(parts, dtype=np.int64)
@@ -137,14 +142,10 @@ def tie_at(x: int, shares: Shares | Sequence[Fraction], i: int) -> tuple[list[in
     """
     if not isinstance(shares, Shares):
         shares = _prepared(tuple(shares))
-    mag = abs(int(x))
-    parts, rems = zip(*(divmod(mag * n, shares.den) for n in shares.nums), strict=True)
-    left = mag - sum(parts)
-    if not left or not rems[i]:
+    _parts, rems, gets = _floors(abs(int(x)), shares)
+    if not gets or not rems[i]:
         return None
-    order = sorted(range(len(parts)), key=rems.__getitem__, reverse=True)
-    gets = set(order[:left])
-    tied = [j for j in range(len(parts)) if rems[j] == rems[i]]
+    tied = [j for j in range(len(rems)) if rems[j] == rems[i]]
     if len({j in gets for j in tied}) < 2:  # all of the tie or none of it got a fen
         return None
     return [j for j in tied if j != i], i in gets
