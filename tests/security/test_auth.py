@@ -393,7 +393,8 @@ def test_serve_requires_sign_in_off_loopback(monkeypatch, capsys, tmp_path):
     it refuses to start (and says how to make one)."""
     from web import serve
 
-    monkeypatch.delenv("SHARING_AUTH", raising=False)
+    monkeypatch.setenv("SHARING_AUTH", "x")  # recorded, so what serve sets is undone after
+    monkeypatch.delenv("SHARING_AUTH")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'serve.sqlite3'}")
     monkeypatch.setenv("SHARING_AUDIT_DIR", str(tmp_path / "audit"))
     built = {}
