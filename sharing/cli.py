@@ -193,6 +193,7 @@ COMMAND_MODULES = (
     "sharing.scenarios.cli",  # sweep, montecarlo, compare, explain, solve
     "sharing.audit.cli",  # presets, new, audit, check, verify, report, audit-log
     "sharing.operating.cli",  # settle (§6.4)
+    "web.users_cli",  # users: the web app's users and API tokens
 )
 
 

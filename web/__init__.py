@@ -38,7 +38,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(negotiate.bp)
     errors.init_app(app)
-    from . import audit
+    from . import audit, auth
 
     audit.init_app(app)
+    auth.init_app(app)  # after storage: reads the user "local" from the database
     return app

@@ -16,7 +16,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    has_request_context,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy.engine import Connection
 
@@ -32,8 +40,12 @@ def record(action: str, contract_sha256: str | None, result_sha256: str | None,
            detail: dict[str, Any] | str = "", conn: Connection | None = None,
            user: str | None = None) -> None:
     """Append one row: ``action`` is run, api_run, save, update, rename, duplicate, delete,
-    or audit (a feature file run against a saved scenario); ``user`` is who (sign-in passes
-    it; "local" without)."""
+    or audit (a feature file run against a saved scenario); ``user`` is who: by default the
+    request's user (web.auth: the signed-in user, or "local" in local mode)."""
+    if user is None and has_request_context():
+        from .auth import user_name
+
+        user = user_name()
     log.append(conn if conn is not None else storage.db(), action, contract_sha256,
                result_sha256, detail, user=user)
 

@@ -8,12 +8,16 @@
 | ``SHARING_EXAMPLES_DIR`` | the bundled ``examples/`` (``sharing/examples``) | contracts listed on the home page |
 | ``SHARING_DEFAULT_LOCALE`` | ``zh_CN`` | language when the browser states no preference we have |
 | ``SHARING_WORKER_TIMEOUT`` | 150 | seconds a request may take before gunicorn stops its worker |
+| ``SHARING_AUTH`` | ``local`` | ``required``: every page needs sign-in (web.serve sets it off loopback) |
+| ``SHARING_SESSION_HOURS`` | 8 | how long a sign-in lasts |
+| ``SHARING_LOGIN_RATE_LIMIT`` | ``5 per minute`` | failed sign-ins allowed per address and user name |
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -66,4 +70,12 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "WORKER_TIMEOUT": int(os.environ.get("SHARING_WORKER_TIMEOUT", "150")),
         "SESSION_COOKIE_HTTPONLY": True,
         "RESULT_CACHE_SIZE": 256,
+        # sign-in (web.auth): "local" = this machine only, everyone is the user "local"
+        "AUTH_MODE": os.environ.get("SHARING_AUTH", "local"),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=float(
+            os.environ.get("SHARING_SESSION_HOURS", "8"))),
+        "LOGIN_RATE_LIMIT": os.environ.get("SHARING_LOGIN_RATE_LIMIT", "5 per minute"),
+        # failed sign-ins are counted in each worker's memory (Flask-Limiter's memory://)
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
     }

@@ -1,8 +1,9 @@
 """CSRF protection on every form, and headers that keep hostile input inert.
 
 Every HTML form carries a CSRF token (Flask-WTF's ``CSRFProtect``). The JSON API under
-``/api`` is exempt: it reads no cookie and no session, changes nothing stored, and accepts
-only ``application/json`` or ``application/yaml`` bodies, which a page on another site cannot
+``/api`` is exempt: it is authorised by a bearer token (or a SameSite=Lax session cookie,
+which a cross-site POST does not carry), changes no saved scenario, and accepts only
+``application/json`` or ``application/yaml`` bodies, which a page on another site cannot
 send without a CORS preflight that this app never grants (docs/web.md, "CSRF").
 """
 

@@ -15,6 +15,11 @@ key and the database schema exist before any worker starts. The database is SQLi
 instance folder unless ``DATABASE_URL`` says otherwise. The bundled examples are listed on the
 home page.
 
+On 127.0.0.1 (the default) the app runs in local mode, as the user ``local`` without a
+password; on any other address it requires sign-in (``SHARING_AUTH=required``, set here) and
+refuses to start if the environment says otherwise or no administrator can sign in yet
+(``sharing users add --role admin NAME``; see web.auth).
+
 Sync workers suit the offline network of a finance bureau (few users, no slow links); where
 the app faces the internet, put a buffering proxy (nginx) in front, as gunicorn's
 documentation advises.
@@ -77,6 +82,33 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: it may resolve to any address
 
 
+def require_sign_in(host: str) -> str | None:
+    """Off loopback, sign-in is required: set ``SHARING_AUTH=required`` for the app, or the
+    refusal (text) when the environment asks for the app to run open."""
+    mode = os.environ.get("SHARING_AUTH", "required")
+    if mode != "required":
+        return (f"refusing to listen on {host} with SHARING_AUTH={mode}: beyond this machine "
+                "every visitor must sign in. Unset SHARING_AUTH (or set it to required), or "
+                "serve on 127.0.0.1.\n")
+    os.environ["SHARING_AUTH"] = "required"
+    return None
+
+
+def check_signed_in_app(app: Any, host: str) -> str | None:
+    """The refusal (text) when the built app would not ask for sign-in, or nobody could sign
+    in as an administrator; None when it may listen on ``host``."""
+    from web import users
+
+    if app.config.get("AUTH_MODE") != "required":
+        return f"refusing to listen on {host}: the app was built without sign-in\n"
+    if users.count_admins_with_password(app.extensions["sharing_db"]) == 0:
+        return (f"refusing to listen on {host}: sign-in is required there, and no "
+                "administrator can sign in yet. Create the first one with\n"
+                "    sharing users add --role admin NAME\n"
+                "(the same DATABASE_URL as the app), then start again.\n")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     from gunicorn.app.base import BaseApplication
 
@@ -87,21 +119,28 @@ def main(argv: list[str] | None = None) -> int:
         "SHARING_WORKERS", min(2 * (os.cpu_count() or 1), 8))))
     p.add_argument("--threads", type=int, default=int(os.environ.get("SHARING_THREADS", "1")))
     args = p.parse_args(argv)
-    if not is_loopback(args.host) and os.environ.get("SHARING_OPEN_NETWORK") != "1":
-        sys.stderr.write(
-            f"refusing to listen on {args.host}: this app has no sign-in yet, so every "
-            "visitor who reaches the port could read, change and delete every saved scenario "
-            "and write to the audit log. Serve on 127.0.0.1 (the default), or set "
-            "SHARING_OPEN_NETWORK=1 to accept that on a network you trust.\n")
-        return 2
+    open_network = not is_loopback(args.host)
+    if open_network:
+        refused = require_sign_in(args.host)
+        if refused:
+            sys.stderr.write(refused)
+            return 2
 
     app = build_app()
+    if open_network:
+        refused = check_signed_in_app(app, args.host)
+        if refused:
+            sys.stderr.write(refused)
+            return 2
     db = app.config["DATABASE_URL"]
     app.extensions["sharing_db"].dispose()  # each worker opens its own connections
     host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::", "::1") else args.host
     shown = db if db.startswith("sqlite") else db.split("@")[-1]
     print(f"benefit-sharing web app: http://{host}:{args.port}/", flush=True)
     print(f"  database: {shown}", flush=True)
+    print("  sign-in: required (sharing users add|list|remove|reset-password|token)"
+          if app.config.get("AUTH_MODE") == "required" else
+          "  sign-in: none, local mode (this machine only, as the user 'local')", flush=True)
     print(f"  gunicorn: {args.workers} worker(s) x {args.threads} thread(s); stop with Ctrl+C",
           flush=True)
     bind = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"

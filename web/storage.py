@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Engine,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    or_,
     select,
 )
 from sqlalchemy import delete as sql_delete
@@ -52,6 +54,9 @@ scenarios = Table(
     Column("contract_sha256", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # who saved it (users.id; web.users) and whether every signed-in user may read it
+    Column("owner_id", Integer, nullable=True),
+    Column("shared", Boolean, nullable=False, default=False),
 )
 
 #: Each distinct contract that was run, with its result: what a results page shows.
@@ -173,11 +178,13 @@ class Scenario:
     contract_sha256: str
     created_at: datetime
     updated_at: datetime
+    owner_id: int | None = None
+    shared: bool = False
 
 
 def _scenario(row: Any) -> Scenario:
     return Scenario(row.id, row.name, loads(row.document), row.contract_sha256,
-                    row.created_at, row.updated_at)
+                    row.created_at, row.updated_at, row.owner_id, bool(row.shared))
 
 
 def clean_name(name: str) -> str:
@@ -186,12 +193,12 @@ def clean_name(name: str) -> str:
 
 
 def save_scenario(engine: Engine, name: str, document: dict[str, Any], sha: str,
-                  log: LogRow | None = None) -> int:
+                  log: LogRow | None = None, owner_id: int | None = None) -> int:
     def work(conn: Connection) -> int:
         t = now()
         res = conn.execute(insert(scenarios).values(
-            name=clean_name(name), document=dumps(document),
-            contract_sha256=sha, created_at=t, updated_at=t))
+            name=clean_name(name), document=dumps(document), owner_id=owner_id,
+            shared=False, contract_sha256=sha, created_at=t, updated_at=t))
         sid = int(res.inserted_primary_key[0])
         if log is not None:
             log(conn, sid)
@@ -213,11 +220,26 @@ def update_scenario(engine: Engine, sid: int, document: dict[str, Any], sha: str
     return _write(engine, work)
 
 
-def list_scenarios(engine: Engine) -> list[Scenario]:
+def list_scenarios(engine: Engine, reader: int | None = None) -> list[Scenario]:
+    """Every saved scenario, newest first; with ``reader`` (a user id) only those the user
+    owns or that are shared with every signed-in user."""
+    q = select(scenarios).order_by(scenarios.c.updated_at.desc(), scenarios.c.id.desc())
+    if reader is not None:
+        q = q.where(or_(scenarios.c.owner_id == reader, scenarios.c.shared.is_(True)))
     with engine.connect() as conn:
-        rows = conn.execute(select(scenarios).order_by(scenarios.c.updated_at.desc(),
-                                                       scenarios.c.id.desc()))
-        return [_scenario(r) for r in rows]
+        return [_scenario(r) for r in conn.execute(q)]
+
+
+def share_scenario(engine: Engine, sid: int, shared: bool, log: LogRow | None = None) -> bool:
+    """Share the scenario with every signed-in user (read only), or stop sharing it."""
+    def work(conn: Connection) -> bool:
+        res = conn.execute(sql_update(scenarios).where(scenarios.c.id == sid).values(
+            shared=shared))
+        if res.rowcount == 1 and log is not None:
+            log(conn, sid)
+        return res.rowcount == 1
+
+    return _write(engine, work)
 
 
 def get_scenario(engine: Engine, sid: int) -> Scenario | None:
@@ -238,8 +260,8 @@ def rename_scenario(engine: Engine, sid: int, name: str, log: LogRow | None = No
 
 
 def duplicate_scenario(engine: Engine, sid: int, name: str,
-                       log: LogRow | None = None) -> int | None:
-    """The copy's id; ``log`` is called with the copy's id."""
+                       log: LogRow | None = None, owner_id: int | None = None) -> int | None:
+    """The copy's id (owned by ``owner_id``, not shared); ``log`` is called with it."""
     def work(conn: Connection) -> int | None:
         row = conn.execute(select(scenarios).where(scenarios.c.id == sid)).first()
         if row is None:
@@ -247,7 +269,7 @@ def duplicate_scenario(engine: Engine, sid: int, name: str,
         t = now()
         res = conn.execute(insert(scenarios).values(
             name=clean_name(name), document=row.document, contract_sha256=row.contract_sha256,
-            created_at=t, updated_at=t))
+            owner_id=owner_id, shared=False, created_at=t, updated_at=t))
         new = int(res.inserted_primary_key[0])
         if log is not None:
             log(conn, new)

@@ -84,12 +84,12 @@ def test_cli_unreadable_input_exit_2(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.10", "park.example"])
-def test_serve_refuses_a_network_address_without_sign_in(monkeypatch, capsys, host):
-    """No sign-in exists yet (issue 19, point 3): the app refuses to listen beyond this
-    machine unless the operator says so; nothing is built or bound before the refusal."""
+def test_serve_refuses_a_network_address_open(monkeypatch, capsys, host):
+    """Beyond this machine sign-in is required (issue 19, point 3): asked to run open there
+    (SHARING_AUTH=local), web.serve refuses before anything is built or bound."""
     from web import serve
 
-    monkeypatch.delenv("SHARING_OPEN_NETWORK", raising=False)
+    monkeypatch.setenv("SHARING_AUTH", "local")
     monkeypatch.setattr(serve, "build_app", lambda: pytest.fail("the app was built"))
     assert serve.main(["--host", host]) == 2
     assert f"refusing to listen on {host}" in capsys.readouterr().err

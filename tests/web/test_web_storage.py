@@ -40,10 +40,11 @@ def engine(db_url):
 
 def test_schema_created_on_first_start_and_migration_is_idempotent(engine):
     names = set(inspect(engine).get_table_names())
-    assert {"scenarios", "runs", "audit_events", "alembic_version"} <= names
+    assert {"scenarios", "runs", "audit_events", "alembic_version", "users",
+            "api_tokens"} <= names
     storage.migrate(engine)  # a second start changes nothing
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
 
 
 def test_scenario_lifecycle(engine):

@@ -36,9 +36,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(e):
-        titles = {400: _("Bad request"), 404: _("Not found"), 405: _("Method not allowed"),
-                  501: _("Not available")}
+        titles = {400: _("Bad request"), 401: _("Not signed in"), 403: _("Not allowed"),
+                  404: _("Not found"), 405: _("Method not allowed"),
+                  429: _("Too many requests"), 501: _("Not available")}
         title = titles.get(e.code or 500, e.name)
         desc = e.description if e.description and not e.description.startswith(
-            ("The requested URL", "The method is not", "The browser (or proxy)")) else ""
+            ("The requested URL", "The method is not", "The browser (or proxy)",
+             "You don't have the permission")) else ""
         return _reply(e.code or 500, title, desc or title)

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import audit, contracts, exports, storage
+from .. import audit, auth, contracts, exports, storage
 from ..charts import receipts_svg
 from ..contracts import InvalidContract
 from ..i18n import issue_dicts
@@ -36,7 +36,8 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def home():
     return render_template("home.html", examples=contracts.examples(), presets=_presets(),
-                           scenarios=storage.list_scenarios(storage.db())[:10])
+                           scenarios=storage.list_scenarios(storage.db(),
+                                                            auth.reader_filter())[:10])
 
 
 def _presets() -> list[dict[str, str]]:
@@ -81,6 +82,7 @@ def form():
         sc = storage.get_scenario(storage.db(), _int(sid))
         if sc is None:
             abort(404, _("There is no saved scenario %(id)s.", id=sid))
+        auth.check_read(sc)
         return render_form(sc.document, source=sc.name, scenario=sc)
     if sha := request.args.get("run"):
         pair = contracts.stored(sha)

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import audit, contracts, storage
+from .. import audit, auth, contracts, storage, users
 from ..contracts import InvalidContract
 from ..i18n import issue_dicts
 from ..results import compare as compare_results
@@ -28,10 +28,15 @@ from .main import load_result, results_context
 bp = Blueprint("scenarios", __name__)
 
 
-def _get(sid: int) -> storage.Scenario:
+def _get(sid: int, change: bool = False) -> storage.Scenario:
+    """The scenario, if the user may read it (``change``: and change it); else 404 or 403."""
     sc = storage.get_scenario(storage.db(), sid)
     if sc is None:
         abort(404, _("There is no saved scenario %(id)s.", id=sid))
+    if change:
+        auth.check_change(sc)
+    else:
+        auth.check_read(sc)
     return sc
 
 
@@ -41,7 +46,9 @@ def _name() -> str:
 
 @bp.get("/scenarios")
 def index():
-    return render_template("scenarios.html", scenarios=storage.list_scenarios(storage.db()))
+    return render_template("scenarios.html", owners=users.names_by_id(storage.db()),
+                           scenarios=storage.list_scenarios(storage.db(),
+                                                            auth.reader_filter()))
 
 
 @bp.post("/scenarios")
@@ -63,8 +70,10 @@ def save():
         sha, result = out.contract_sha256, out.result
     if not name:
         name = storage.clean_name(result.get("name") or _("Scenario"))
+    owner = auth.user()
     sid = storage.save_scenario(storage.db(), name, doc, sha, log=lambda conn, sid: audit.record(
-        "save", sha, result["result_sha256"], {"scenario": sid, "name": name}, conn))
+        "save", sha, result["result_sha256"], {"scenario": sid, "name": name}, conn),
+        owner_id=owner.id if owner is not None else None)
     flash(_("Saved as “%(name)s”.", name=name), "ok")
     return redirect(url_for("scenarios.show", sid=sid), code=303)
 
@@ -175,7 +184,7 @@ def audit_feature(sid: int):
 
 @bp.post("/scenarios/<int:sid>/update")
 def update(sid: int):
-    sc = _get(sid)
+    sc = _get(sid, change=True)
     posted = FormInput()
     if posted.doc is None:
         return render_form({}, posted.issues, status=422, scenario=sc)
@@ -194,7 +203,7 @@ def update(sid: int):
 
 @bp.post("/scenarios/<int:sid>/rename")
 def rename(sid: int):
-    sc = _get(sid)
+    sc = _get(sid, change=True)
     name = _name()
     if not name:
         flash(_("A name cannot be empty."), "error")
@@ -211,8 +220,10 @@ def rename(sid: int):
 def duplicate(sid: int):
     sc = _get(sid)
     name = _name() or storage.clean_name(_("%(name)s (copy)", name=sc.name))
+    owner = auth.user()
     new = storage.duplicate_scenario(storage.db(), sid, name, log=lambda conn, new: audit.record(
-        "duplicate", sc.contract_sha256, None, {"scenario": new, "from": sid}, conn))
+        "duplicate", sc.contract_sha256, None, {"scenario": new, "from": sid}, conn),
+        owner_id=owner.id if owner is not None else None)
     if new is None:
         abort(404)
     flash(_("Duplicated as “%(name)s”.", name=name), "ok")
@@ -221,16 +232,29 @@ def duplicate(sid: int):
 
 @bp.post("/scenarios/<int:sid>/delete")
 def delete(sid: int):
-    sc = _get(sid)
+    sc = _get(sid, change=True)
     storage.delete_scenario(storage.db(), sid, log=lambda conn, sid: audit.record(
         "delete", sc.contract_sha256, None, {"scenario": sid, "name": sc.name}, conn))
     flash(_("Deleted “%(name)s”.", name=sc.name), "ok")
     return redirect(url_for("scenarios.index"), code=303)
 
 
+@bp.post("/scenarios/<int:sid>/share")
+def share(sid: int):
+    """Share with every signed-in user (read only), or stop sharing: the owner's choice."""
+    sc = _get(sid, change=True)
+    shared = request.form.get("shared") == "1"
+    storage.share_scenario(storage.db(), sid, shared, log=lambda conn, sid: audit.record(
+        "share", sc.contract_sha256, None, {"scenario": sid, "shared": shared}, conn))
+    flash(_("“%(name)s” is now shared with every signed-in user (they may read it).",
+            name=sc.name) if shared else
+          _("“%(name)s” is no longer shared.", name=sc.name), "ok")
+    return redirect(url_for("scenarios.index"), code=303)
+
+
 @bp.get("/compare")
 def compare():
-    all_sc = storage.list_scenarios(storage.db())
+    all_sc = storage.list_scenarios(storage.db(), auth.reader_filter())
     a_id, b_id = request.args.get("a"), request.args.get("b")
     if not a_id or not b_id:
         return render_template("compare.html", scenarios=all_sc, cmp=None, a=None, b=None)

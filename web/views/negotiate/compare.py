@@ -8,7 +8,7 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 
-from ... import storage
+from ... import auth, storage
 from ...contracts import InvalidContract
 from ...i18n import issue_dicts
 from . import bp
@@ -29,7 +29,7 @@ def compare() -> tuple[str, int]:
         form.read(request.args)
         picked = request.args.getlist("c")[:COMPARE_SLOTS]
         if not picked and not any(form.values.values()):  # the two latest saved, or none
-            saved = storage.list_scenarios(storage.db())[:2]
+            saved = storage.list_scenarios(storage.db(), auth.reader_filter())[:2]
             picked = [f"scenario:{sc.id}" for sc in saved] if len(saved) == 2 else []
         for k, v in enumerate(picked):
             form.values[f"c{k}"] = v[:SHORT_LIMIT]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from flask import request
 from flask_babel import gettext as _
 
-from ... import contracts, storage
+from ... import auth, contracts, storage
 from ...contracts import InvalidContract
 from ...i18n import issue_dicts
 
@@ -30,7 +30,7 @@ def contract_choices() -> dict[str, list[tuple[str, str]]]:
     """The contracts to choose from: ``example:SLUG`` and ``scenario:ID`` with their names."""
     return {"examples": [(f"example:{e.slug}", e.name) for e in contracts.examples()],
             "scenarios": [(f"scenario:{sc.id}", f"{sc.name} (#{sc.id})")
-                          for sc in storage.list_scenarios(storage.db())]}
+                          for sc in storage.list_scenarios(storage.db(), auth.reader_filter())]}
 
 
 def default_source() -> str:
@@ -64,7 +64,7 @@ def read_document(form: Form, source: str, field: str,
     if source.startswith("scenario:"):
         sid = source.split(":", 1)[1]
         sc = storage.get_scenario(storage.db(), int(sid)) if sid.isdigit() else None
-        if sc is None:
+        if sc is None or not auth.can_read(sc):  # another user's: as if there were none
             form.error(field, _("There is no saved scenario %(id)s.", id=sid))
             return None, ""
         return sc.document, sc.name
