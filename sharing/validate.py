@@ -16,24 +16,42 @@ from schemas.claims import segment_at
 from schemas.contract import UNION_TAGS, Contract, CostShare, Equity, FromEquity, TaxSplit
 from schemas.errors import InvalidContract, Issue, from_pydantic, issue
 
+from .salvage import salvage_issues
 from .stakes import equity_ratios
 from .streams import Projection, life_start, project, projection_issues
 
 
 def parse_contract(doc: dict[str, Any]) -> Contract:
     """Validate a document; raise InvalidContract listing every problem found."""
+    context = {"unit_fen": unit_fen(doc)}
     try:
-        contract = Contract.model_validate(doc)
+        contract = Contract.model_validate(doc, context=context)
     except ValidationError as e:
-        raise InvalidContract(from_pydantic(e.errors(include_url=False), UNION_TAGS)) from None
+        issues = from_pydantic(e.errors(include_url=False), UNION_TAGS)
+        raise InvalidContract(_merged(issues, salvage_issues(doc, context))) from None
     issues = check(contract)
     if issues:
+        if not any(i.path.startswith("streams") for i in issues):
+            issues += projection_issues(contract, project_all(contract))
         raise InvalidContract(issues)
     projections = project_all(contract)
     issues = projection_issues(contract, projections) or equity_issues(contract, projections)
     if issues:
         raise InvalidContract(issues)
     return contract
+
+
+def unit_fen(doc: Any) -> int:
+    """Fen per unit of the document's money fields, read before validation so a money field
+    can convert 1000万 or 0.35亿 into it (an unreadable unit counts as yuan: it is refused)."""
+    unit = doc.get("unit") if isinstance(doc, dict) else None
+    return 1_000_000 if unit == "wan" else 100
+
+
+def _merged(first: list[Issue], more: list[Issue]) -> list[Issue]:
+    """Field-level issues, then those of the checks, each (path, code) once."""
+    seen = {(i.path, i.code) for i in first}
+    return list(first) + [i for i in more if (i.path, i.code) not in seen]
 
 
 def project_all(contract: Contract) -> dict[str, Projection]:
