@@ -92,7 +92,6 @@ def exact(value: Any) -> Fraction:
 #: Unit words a money field accepts after the number, and their size in yuan.
 MONEY_UNITS: dict[str, int] = {"亿元": 10**8, "万元": 10**4, "亿": 10**8, "万": 10**4, "元": 1}
 _MONEY_UNIT = re.compile(r"(亿元|万元|亿|万|元)$")
-MONEY_HINT = "write 1000, 1,000.50, 1000万, 1,000万元, 0.35亿 or 1000元"
 
 
 def money(value: Any, unit_fen: int = 100) -> Fraction:
@@ -113,8 +112,8 @@ def money(value: Any, unit_fen: int = 100) -> Fraction:
     yuan_per = MONEY_UNITS[m.group(1)] if m else None
     number = text[: m.start()] if m else text
     if "%" in number or not (_NUMBER.match(number) or _RATIO.match(number)):
-        raise rule("amount_syntax", "{value} is not a number (an amount: " + MONEY_HINT + ")",
-                   value=value)
+        raise rule("amount_syntax", "{value} is not a number (an amount: write 1000, "
+                   "1,000.50, 1000万, 1,000万元, 0.35亿 or 1000元)", value=value)
     f = exact(number)
     if yuan_per is None:
         return f

@@ -7,6 +7,7 @@ cross-clause checks of :mod:`schemas.checks`, and the checks that need the proje
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,6 +16,7 @@ from schemas.checks import check
 from schemas.claims import segment_at
 from schemas.contract import UNION_TAGS, Contract, CostShare, Equity, FromEquity, TaxSplit
 from schemas.errors import InvalidContract, Issue, from_pydantic, issue
+from schemas.numbers import MAX_TEXT, nfkc
 
 from .salvage import salvage_issues
 from .stakes import equity_ratios
@@ -23,6 +25,7 @@ from .streams import Projection, life_start, project, projection_issues
 
 def parse_contract(doc: dict[str, Any]) -> Contract:
     """Validate a document; raise InvalidContract listing every problem found."""
+    doc = ascii_numbers(doc)
     context = {"unit_fen": unit_fen(doc)}
     try:
         contract = Contract.model_validate(doc, context=context)
@@ -39,6 +42,25 @@ def parse_contract(doc: dict[str, Any]) -> Contract:
     if issues:
         raise InvalidContract(issues)
     return contract
+
+
+_NUMERIC = re.compile(r"^[\s\d+\-.,/%eE万亿元~–]*\d[\s\d+\-.,/%eE万亿元~–]*$")
+
+
+def ascii_numbers(value: Any) -> Any:
+    """The document with every number-like text in NFKC form (１０００ → 1000, ３５％ → 35%,
+    １－５ → 1-5), so whole numbers and year ranges typed full-width are read like the
+    others; names and other text are left as they were typed."""
+    if isinstance(value, str):
+        if value.isascii() or len(value) > 4 * MAX_TEXT:
+            return value
+        folded = nfkc(value)
+        return folded if _NUMERIC.match(folded) else value
+    if isinstance(value, dict):
+        return {k: ascii_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [ascii_numbers(v) for v in value]
+    return value
 
 
 def unit_fen(doc: Any) -> int:
