@@ -135,3 +135,21 @@ Feature: invalid contracts are refused before anything is computed (semantics §
       And the contract is checked
       Then the contract is refused at "clauses[0].schedule[0].shares.beijing" saying "must be at most 1"
       And the contract is refused at "clauses[0].schedule[0].shares.hebei" saying "must be at least 0"
+
+  Rule: every problem that can be found is reported on the first check (issue 17)
+    The models report every field at once; the cross-field and §3.7 rules still run on the
+    parts that are valid, and a refused clause's segment years are still checked against the
+    contract's 5 years. The pool's references to the refused clause split are not reported:
+    split exists, only its schedule is wrong.
+
+    Scenario: four mistakes at once: empty id, shares 0.9, a negative fee, a segment past the term
+      When clauses[2].id is set to ''
+      And clauses[0].schedule[0].shares is set to {beijing: 0.3, hebei: 0.6}
+      And clauses[0].schedule[0].years is set to 1-7
+      And streams[1].series[0] is set to -100
+      And the contract is checked
+      Then 4 problems are reported
+      And the contract is refused at "clauses[2].id" saying "is not a valid id"
+      And the contract is refused at "clauses[0].schedule[0].shares" saying "shares sum to 0.9"
+      And the contract is refused at "clauses[0].schedule[0].years" saying "1-7 reaches past the contract's 5 years"
+      And the contract is refused at "streams[1].series[0]" saying "-100 is negative"

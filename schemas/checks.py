@@ -114,9 +114,9 @@ class _Checker:
         self.roles()
         for i, s in enumerate(self.c.streams):
             self.stream(i, s)
-        if self.issues:
-            return self.issues  # later checks look streams and parties up by id
-        for i, cl in enumerate(self.c.clauses):
+        if any(i.code in ("duplicate_id", "receiving_count") for i in self.issues):
+            return self.issues  # later checks look parties, streams, clauses up by id
+        for i, cl in enumerate(self.c.clauses):  # a stream's own errors do not stop these
             getattr(self, f"clause_{cl.kind}")(f"clauses[{i}]", cl)
         if not self.issues:
             self.overlapping_claims()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any
@@ -37,6 +38,12 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _RATIO = re.compile(r"^[+-]?\d+\s*/\s*[+-]?\d+$")
 
 
+def nfkc(text: str) -> str:
+    """Full-width digits and punctuation as officers type them (１０００, ３５％, １－５) in
+    their ASCII form; applied to every number before it is read."""
+    return unicodedata.normalize("NFKC", text)
+
+
 def exact(value: Any) -> Fraction:
     """Read one exact number; raise a rule error naming the value otherwise."""
     if isinstance(value, bool) or value is None:
@@ -58,7 +65,7 @@ def exact(value: Any) -> Fraction:
         if len(value) > 4 * MAX_TEXT:  # before any copy or strip of a huge text
             raise rule("number_long", "{value} is longer than {limit} characters",
                        value=value[:MAX_TEXT + 1], limit=MAX_TEXT)
-        text = value.strip().replace(",", "")
+        text = nfkc(value).strip().replace(",", "")
         if len(text) > MAX_TEXT:
             raise rule("number_long", "{value} is longer than {limit} characters",
                        value=value, limit=MAX_TEXT)
@@ -80,6 +87,37 @@ def exact(value: Any) -> Fraction:
                        "{value} is not a number (write 0.35, \"1/3\" or \"35%\")", value=value)
         return f / 100 if percent else f
     raise rule("number_type", "{value} is not a number", value=value)
+
+
+#: Unit words a money field accepts after the number, and their size in yuan.
+MONEY_UNITS: dict[str, int] = {"亿元": 10**8, "万元": 10**4, "亿": 10**8, "万": 10**4, "元": 1}
+_MONEY_UNIT = re.compile(r"(亿元|万元|亿|万|元)$")
+
+
+def money(value: Any, unit_fen: int = 100) -> Fraction:
+    """An amount in the field's unit (``unit_fen`` fen per unit: 100 yuan, 1,000,000 万元).
+
+    Text may carry a unit word, converted exactly: ``"1000万"`` and ``"1,000万元"`` are
+    10,000,000 yuan, ``"0.35亿"`` is 35,000,000 yuan (3,500 万元), ``"1000元"`` is 0.1 万元 in
+    a 万元 contract. Full-width digits are read (``"１０００万"``). A percentage or any other
+    word is refused with the forms an amount takes (never a share's "35%").
+    """
+    if not isinstance(value, str):
+        return exact(value)
+    if len(value) > 4 * MAX_TEXT:
+        raise rule("number_long", "{value} is longer than {limit} characters",
+                   value=value[:MAX_TEXT + 1], limit=MAX_TEXT)
+    text = nfkc(value).strip().replace(",", "").replace(" ", "")
+    m = _MONEY_UNIT.search(text)
+    yuan_per = MONEY_UNITS[m.group(1)] if m else None
+    number = text[: m.start()] if m else text
+    if "%" in number or not (_NUMBER.match(number) or _RATIO.match(number)):
+        raise rule("amount_syntax", "{value} is not a number (an amount: write 1000, "
+                   "1,000.50, 1000万, 1,000万元, 0.35亿 or 1000元)", value=value)
+    f = exact(number)
+    if yuan_per is None:
+        return f
+    return f * yuan_per * 100 / unit_fen
 
 
 def _decimal(value: Decimal) -> Fraction:
@@ -130,6 +168,11 @@ def exact_text(f: Fraction) -> str | int:
 _SCHEMA = {"anyOf": [{"type": "number"}, {"type": "integer"},
                      {"type": "string", "pattern": r"^\s*[+-]?[0-9.eE+-]+\s*(%|/\s*[0-9]+)?\s*$"}]}
 
+_MONEY_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "integer"},
+                           {"type": "string", "description": "an amount in the contract's "
+                            "unit, or with a unit word: 1000万, 1,000万元, 0.35亿, 1000元"}]}
+
+
 class _ExactNumber:
     """pydantic marker: validate with ``check``, write with :func:`exact_text`.
 
@@ -137,28 +180,35 @@ class _ExactNumber:
     which keeps the models quick to build: the CLI's cold start counts.
     """
 
-    __slots__ = ("check",)
+    __slots__ = ("check", "with_info")
 
-    def __init__(self, check: Any):
+    def __init__(self, check: Any, with_info: bool = False):
         self.check = check
+        self.with_info = with_info  # a money field reads the contract's unit from the context
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        return core_schema.no_info_plain_validator_function(
+        make = (core_schema.with_info_plain_validator_function if self.with_info
+                else core_schema.no_info_plain_validator_function)
+        return make(
             self.check,
             serialization=core_schema.plain_serializer_function_ser_schema(
                 exact_text, when_used="always"))
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
-        return dict(_SCHEMA)
+        return dict(_MONEY_SCHEMA if self.with_info else _SCHEMA)
 
 
 Exact = Annotated[Fraction, _ExactNumber(exact)]
 
 
 def _between(lo: Fraction | None, hi: Fraction | None, *, lo_open: bool = False,
-             what: str = "value"):
-    def check(value: Any) -> Fraction:
-        f = exact(value)
+             what: str = "value", is_money: bool = False):
+    def check(value: Any, info: Any = None) -> Fraction:
+        if is_money:
+            context = getattr(info, "context", None) or {}
+            f = money(value, context.get("unit_fen", 100))
+        else:
+            f = exact(value)
         if lo is not None and (f < lo or (lo_open and f == lo)):
             if lo_open:
                 raise rule(f"{what}_gt", "{value} is out of range: the " + what +
@@ -174,9 +224,12 @@ def _between(lo: Fraction | None, hi: Fraction | None, *, lo_open: bool = False,
 
 def bounded(lo: Fraction | int | None, hi: Fraction | int | None, *, lo_open: bool = False,
             what: str = "value") -> Any:
+    """An exact number in [lo, hi]; an ``amount`` also takes unit words (:func:`money`)."""
     lo_f = None if lo is None else Fraction(lo)
     hi_f = None if hi is None else Fraction(hi)
-    return Annotated[Fraction, _ExactNumber(_between(lo_f, hi_f, lo_open=lo_open, what=what))]
+    is_money = what == "amount"
+    return Annotated[Fraction, _ExactNumber(_between(lo_f, hi_f, lo_open=lo_open, what=what,
+                                                     is_money=is_money), with_info=is_money)]
 
 
 Share = bounded(0, 1, what="share")

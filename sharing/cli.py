@@ -93,9 +93,22 @@ def render_csv(result: dict[str, Any], lang: str = "en") -> str:
     return buf.getvalue()
 
 
-def _report_invalid(path: str, issues: list[Any]) -> int:
+def _report_invalid(path: str, issues: list[Any], lang: str | None = None) -> int:
+    """Every issue, one a line (file: path: message), then their count ("4 problems",
+    "4 个问题") on a last line of the same form;
+    in ``lang`` (default: from LC_ALL/LANG) through the catalog."""
+    from sharing.explain_text import lang_from_env, normalise_lang, translations
+
+    catalog = translations(normalise_lang(lang) if lang else lang_from_env())
     for i in issues:
-        sys.stderr.write(f"{path}: {i}\n")
+        try:
+            message = catalog.gettext(i.template).format(**i.params)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            message = i.message
+        sys.stderr.write(f"{path}: {i.path}: {message}\n")
+    count = len(issues)
+    total = catalog.ngettext("%(num)d problem", "%(num)d problems", count) % {"num": count}
+    sys.stderr.write(f"{path}: (contract): {total}\n")  # the FILE: PATH: MESSAGE form
     return EXIT_INVALID
 
 
@@ -163,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check a contract file and say exactly what is wrong")
     v.add_argument("file")
+    v.add_argument("--lang", choices=["zh", "en"],
+                   help="language of the messages (default: from LC_ALL/LANG)")
     v.set_defaults(func=cmd_validate)
     r = sub.add_parser("run", help="compute the year-by-year, party-by-party schedule")
     r.add_argument("file")
@@ -207,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InvalidContract as e:
-        return _report_invalid(getattr(args, "file", "(contract)"), e.issues)
+        return _report_invalid(getattr(args, "file", "(contract)"), e.issues,
+                               getattr(args, "lang", None))
     except KeyboardInterrupt:
         return 130
     except OSError as e:  # a path that cannot be read or written, a full disk: not a bug

@@ -7,6 +7,7 @@ cross-clause checks of :mod:`schemas.checks`, and the checks that need the proje
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,25 +16,64 @@ from schemas.checks import check
 from schemas.claims import segment_at
 from schemas.contract import UNION_TAGS, Contract, CostShare, Equity, FromEquity, TaxSplit
 from schemas.errors import InvalidContract, Issue, from_pydantic, issue
+from schemas.numbers import MAX_TEXT, nfkc
 
+from .salvage import salvage_issues
 from .stakes import equity_ratios
 from .streams import Projection, life_start, project, projection_issues
 
 
 def parse_contract(doc: dict[str, Any]) -> Contract:
     """Validate a document; raise InvalidContract listing every problem found."""
+    doc = ascii_numbers(doc)
+    context = {"unit_fen": unit_fen(doc)}
     try:
-        contract = Contract.model_validate(doc)
+        contract = Contract.model_validate(doc, context=context)
     except ValidationError as e:
-        raise InvalidContract(from_pydantic(e.errors(include_url=False), UNION_TAGS)) from None
+        issues = from_pydantic(e.errors(include_url=False), UNION_TAGS)
+        raise InvalidContract(_merged(issues, salvage_issues(doc, context))) from None
     issues = check(contract)
     if issues:
+        if not any(i.path.startswith("streams") for i in issues):
+            issues += projection_issues(contract, project_all(contract))
         raise InvalidContract(issues)
     projections = project_all(contract)
     issues = projection_issues(contract, projections) or equity_issues(contract, projections)
     if issues:
         raise InvalidContract(issues)
     return contract
+
+
+_NUMERIC = re.compile(r"^[\s\d+\-.,/%eE万亿元~–]*\d[\s\d+\-.,/%eE万亿元~–]*$")
+
+
+def ascii_numbers(value: Any) -> Any:
+    """The document with every number-like text in NFKC form (１０００ → 1000, ３５％ → 35%,
+    １－５ → 1-5), so whole numbers and year ranges typed full-width are read like the
+    others; names and other text are left as they were typed."""
+    if isinstance(value, str):
+        if value.isascii() or len(value) > 4 * MAX_TEXT:
+            return value
+        folded = nfkc(value)
+        return folded if _NUMERIC.match(folded) else value
+    if isinstance(value, dict):
+        return {k: ascii_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [ascii_numbers(v) for v in value]
+    return value
+
+
+def unit_fen(doc: Any) -> int:
+    """Fen per unit of the document's money fields, read before validation so a money field
+    can convert 1000万 or 0.35亿 into it (an unreadable unit counts as yuan: it is refused)."""
+    unit = doc.get("unit") if isinstance(doc, dict) else None
+    return 1_000_000 if unit == "wan" else 100
+
+
+def _merged(first: list[Issue], more: list[Issue]) -> list[Issue]:
+    """Field-level issues, then those of the checks, each (path, code) once."""
+    seen = {(i.path, i.code) for i in first}
+    return list(first) + [i for i in more if (i.path, i.code) not in seen]
 
 
 def project_all(contract: Contract) -> dict[str, Projection]:

@@ -31,7 +31,8 @@ def _select(key: str, label: str, options: list[tuple[str, str]], default: str |
 
 def build() -> dict[str, Any]:
     """The whole form description, in the current language."""
-    money_help = _("in the contract's unit (yuan or 万元)")
+    money_help = _("in the contract's unit (yuan or 万元); 1000万, 0.35亿 or 1000元 are "
+                   "converted")
     share_help = _("0.35, 1/3 or 35%")
 
     def id_field(what: str) -> dict[str, Any]:

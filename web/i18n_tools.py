@@ -95,6 +95,8 @@ def catalog() -> Catalog:
         cat.add(msg, locations=[(where, 0)])
     for msg in EXTRA:
         cat.add(msg, locations=[("schemas/errors.py", 0)])
+    cat.add(("%(num)d problem", "%(num)d problems"),  # sharing.cli: the count of issues
+            locations=[("sharing/cli.py", 0)], flags=("python-format",))
     for what in ("share", "rate", "ratio", "weight", "amount", "area", "value"):
         for op in ("at least", "greater than", "at most"):  # schemas.numbers._between
             cat.add("{value} is out of range: a " + what + " must be " + op + " {bound}",

@@ -757,6 +757,12 @@ def refused(sc: Scenario, path: str, text: str) -> None:
         f"no issue at {path} says {text!r}: {[i.message for i in at]}")
 
 
+@then(step("{count:d} problems are reported"))
+def problem_count(sc: Scenario, count: int) -> None:
+    assert sc.error is not None, "the contract was accepted"
+    assert len(sc.error.issues) == count, [str(i) for i in sc.error.issues]
+
+
 @then("the contract is accepted")
 def accepted(sc: Scenario) -> None:
     assert sc.error is None, f"the contract was refused: {sc.error}"

@@ -501,7 +501,7 @@
     return i < 0 ? '' : path.slice(0, i);
   }
   function placeErrors() {
-    errors.forEach(function (err) {
+    errors.forEach(function (err, n) {
       var p = err.path || '';
       var el = null;
       while (p) {
@@ -511,7 +511,7 @@
       }
       if (!el) { return; }
       el.classList.add('has-error');
-      var msg = h('div', { 'class': 'field-error', role: 'alert', 'data-error-path': err.path, text: err.message });
+      var msg = h('div', { 'class': 'field-error', role: 'alert', id: 'error-' + n, 'data-error-path': err.path, text: err.message });
       var label = el.querySelector(':scope > label, :scope > legend, :scope > h3, :scope > .item-head');
       if (label && label.nextSibling) { el.insertBefore(msg, label.nextSibling); } else { el.appendChild(msg); }
     });

@@ -28,6 +28,18 @@ class FormInput:
                 self.doc = document_from_json(raw or "")
         except InvalidContract as e:
             self.issues = issue_dicts(e.issues)
+        if self.doc is not None:  # 1000万 shown back as the amount it is read as
+            self.doc = canonical(self.doc)
+
+
+def canonical(doc: dict[str, Any]) -> dict[str, Any]:
+    """A document with full-width numbers folded and amounts typed with a unit word
+    (1000万, 0.35亿) written in the contract's unit (sharing.canonical)."""
+    from sharing.canonical import canonical_document
+    from sharing.validate import ascii_numbers, unit_fen
+
+    folded = ascii_numbers(doc)
+    return canonical_document(folded, unit_fen(folded))
 
 
 def render_form(doc: dict[str, Any] | None, issues: list[dict[str, str]] | None = None, *,

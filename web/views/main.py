@@ -28,7 +28,7 @@ from ..results import (
     receipts_by_year,
     year_totals,
 )
-from .common import FormInput, render_form
+from .common import FormInput, canonical, render_form
 
 bp = Blueprint("main", __name__)
 
@@ -112,6 +112,7 @@ def upload():
         doc = contracts.document_from_upload(data, f.filename)
     except InvalidContract as e:
         return render_form({}, issue_dicts(e.issues), status=400, source=f.filename)
+    doc = canonical(doc)
     issues = []
     try:
         contracts.validate_document(doc)
