@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as L
+from flask_babel import lazy_gettext
 
 
 @dataclass(frozen=True)
@@ -47,87 +47,87 @@ MONEY_FMT = "#,##0.00######"
 RATE_FMT = "0.00##%"
 
 CONTRACT = [
-    Col("name", L("Contract name"), width=40),
-    Col("description", L("Description"), width=40),
-    Col("start_year", L("First calendar year"), "int"),
-    Col("years", L("Contract years"), "int"),
-    Col("unit", L("Unit of amounts"), "enum:unit"),
-    Col("discount_rate", L("Discount rate"), "num", RATE_FMT),
+    Col("name", lazy_gettext("Contract name"), width=40),
+    Col("description", lazy_gettext("Description"), width=40),
+    Col("start_year", lazy_gettext("First calendar year"), "int"),
+    Col("years", lazy_gettext("Contract years"), "int"),
+    Col("unit", lazy_gettext("Unit of amounts"), "enum:unit"),
+    Col("discount_rate", lazy_gettext("Discount rate"), "num", RATE_FMT),
 ]
 
 PARTIES = [
-    Col("id", L("ID"), "id"),
-    Col("name", L("Name"), width=36),
-    Col("role", L("Role"), "enum:role", width=18),
-    Col("discount_rate", L("Own discount rate"), "num", RATE_FMT),
+    Col("id", lazy_gettext("ID"), "id"),
+    Col("name", lazy_gettext("Name"), width=36),
+    Col("role", lazy_gettext("Role"), "enum:role", width=18),
+    Col("discount_rate", lazy_gettext("Own discount rate"), "num", RATE_FMT),
 ]
 
 STREAMS = [
-    Col("id", L("ID"), "id"),
-    Col("name", L("Name"), width=30),
-    Col("kind", L("Kind"), "enum:stream_kind", width=18),
-    Col("first", L("Amount in year 1"), "num", MONEY_FMT, 16),
-    Col("growth", L("Growth per year"), "num", RATE_FMT),
-    Col("ramp", L("Ramp-up fractions"), "nums"),
-    Col("local_retention", L("Local retention (tax)"), "num", RATE_FMT),
-    Col("relocated_year", L("Relocated in (calendar year)"), "int"),
-    Col("pre_relocation_tax", L("Taxes paid before relocation"), "nums", width=20),
+    Col("id", lazy_gettext("ID"), "id"),
+    Col("name", lazy_gettext("Name"), width=30),
+    Col("kind", lazy_gettext("Kind"), "enum:stream_kind", width=18),
+    Col("first", lazy_gettext("Amount in year 1"), "num", MONEY_FMT, 16),
+    Col("growth", lazy_gettext("Growth per year"), "num", RATE_FMT),
+    Col("ramp", lazy_gettext("Ramp-up fractions"), "nums"),
+    Col("local_retention", lazy_gettext("Local retention (tax)"), "num", RATE_FMT),
+    Col("relocated_year", lazy_gettext("Relocated in (calendar year)"), "int"),
+    Col("pre_relocation_tax", lazy_gettext("Taxes paid before relocation"), "nums", width=20),
 ]
 #: How many contract-year columns the blank template offers for a series.
 TEMPLATE_YEARS = 30
 
 CLAUSES = [
-    Col("id", L("ID"), "id"),
-    Col("kind", L("Clause kind"), "enum:clause_kind", width=26),
-    Col("name", L("Name"), width=26),
-    Col("streams", L("Streams"), "ids", width=18),
-    Col("basis", L("Basis"), "enum:basis"),
-    Col("timing", L("Timing"), "enum:timing"),
-    Col("mode", L("Indicator mode"), "enum:mode"),
-    Col("baseline.amount", L("Baseline amount in year 1"), "num", MONEY_FMT, 16),
-    Col("baseline.growth", L("Baseline growth per year"), "num", RATE_FMT),
-    Col("baseline.owner", L("Baseline owner"), "id"),
-    Col("cap.party", L("Capped party"), "id"),
-    Col("cap.cumulative", L("Cumulative cap"), "cumulative", MONEY_FMT, 16),
-    Col("cap.per_year", L("Cap per year"), "num", MONEY_FMT, 16),
-    Col("party", L("Buffered party"), "id"),
-    Col("to", L("Passes to"), "id"),
-    Col("years", L("Buffer years"), "int"),
-    Col("shape", L("Buffer shape"), "enum:shape"),
-    Col("start", L("Starting share"), "num", RATE_FMT),
-    Col("shares", L("Share in each buffer year"), "nums", width=18),
-    Col("profit_streams", L("Profit streams"), "ids"),
-    Col("losses", L("Losses"), "enum:losses"),
-    Col("payout_ratio", L("Payout ratio"), "num", RATE_FMT),
-    Col("pool_cap", L("Pool cap"), "num", MONEY_FMT, 16),
-    Col("backstop", L("Backstop party"), "id"),
-    Col("term_years", L("Term in years"), "int"),
-    Col("successor", L("Successor clause"), "id"),
-    Col("notice_years", L("Notice years"), "int"),
-    Col("exiting", L("Exiting party"), "id"),
-    Col("buyer", L("Buyer"), "id"),
+    Col("id", lazy_gettext("ID"), "id"),
+    Col("kind", lazy_gettext("Clause kind"), "enum:clause_kind", width=26),
+    Col("name", lazy_gettext("Name"), width=26),
+    Col("streams", lazy_gettext("Streams"), "ids", width=18),
+    Col("basis", lazy_gettext("Basis"), "enum:basis"),
+    Col("timing", lazy_gettext("Timing"), "enum:timing"),
+    Col("mode", lazy_gettext("Indicator mode"), "enum:mode"),
+    Col("baseline.amount", lazy_gettext("Baseline amount in year 1"), "num", MONEY_FMT, 16),
+    Col("baseline.growth", lazy_gettext("Baseline growth per year"), "num", RATE_FMT),
+    Col("baseline.owner", lazy_gettext("Baseline owner"), "id"),
+    Col("cap.party", lazy_gettext("Capped party"), "id"),
+    Col("cap.cumulative", lazy_gettext("Cumulative cap"), "cumulative", MONEY_FMT, 16),
+    Col("cap.per_year", lazy_gettext("Cap per year"), "num", MONEY_FMT, 16),
+    Col("party", lazy_gettext("Buffered party"), "id"),
+    Col("to", lazy_gettext("Passes to"), "id"),
+    Col("years", lazy_gettext("Buffer years"), "int"),
+    Col("shape", lazy_gettext("Buffer shape"), "enum:shape"),
+    Col("start", lazy_gettext("Starting share"), "num", RATE_FMT),
+    Col("shares", lazy_gettext("Share in each buffer year"), "nums", width=18),
+    Col("profit_streams", lazy_gettext("Profit streams"), "ids"),
+    Col("losses", lazy_gettext("Losses"), "enum:losses"),
+    Col("payout_ratio", lazy_gettext("Payout ratio"), "num", RATE_FMT),
+    Col("pool_cap", lazy_gettext("Pool cap"), "num", MONEY_FMT, 16),
+    Col("backstop", lazy_gettext("Backstop party"), "id"),
+    Col("term_years", lazy_gettext("Term in years"), "int"),
+    Col("successor", lazy_gettext("Successor clause"), "id"),
+    Col("notice_years", lazy_gettext("Notice years"), "int"),
+    Col("exiting", lazy_gettext("Exiting party"), "id"),
+    Col("buyer", lazy_gettext("Buyer"), "id"),
 ]
 
 SCHEDULE = [
-    Col("clause", L("Clause"), "id"),
-    Col("years", L("Years (e.g. 1-5)"), "years"),
-    Col("from_equity", L("Shares from equity clause"), "id", width=18),
+    Col("clause", lazy_gettext("Clause"), "id"),
+    Col("years", lazy_gettext("Years (e.g. 1-5)"), "years"),
+    Col("from_equity", lazy_gettext("Shares from equity clause"), "id", width=18),
 ]
 
 CONTRIBUTIONS = [
-    Col("clause", L("Clause"), "id"),
-    Col("party", L("Party"), "id"),
-    Col("kind", L("Contribution kind"), "enum:contribution_kind", width=20),
-    Col("value", L("Value"), "num", MONEY_FMT, 16),
-    Col("area_mu", L("Area (mu)"), "num"),
-    Col("price_per_mu", L("Price per mu"), "num", MONEY_FMT, 16),
-    Col("year", L("Contract year"), "int"),
+    Col("clause", lazy_gettext("Clause"), "id"),
+    Col("party", lazy_gettext("Party"), "id"),
+    Col("kind", lazy_gettext("Contribution kind"), "enum:contribution_kind", width=20),
+    Col("value", lazy_gettext("Value"), "num", MONEY_FMT, 16),
+    Col("area_mu", lazy_gettext("Area (mu)"), "num"),
+    Col("price_per_mu", lazy_gettext("Price per mu"), "num", MONEY_FMT, 16),
+    Col("year", lazy_gettext("Contract year"), "int"),
 ]
 
 TERMS = [
-    Col("clause", L("Clause"), "id"),
-    Col("term", L("Term"), "enum:term", width=24),
-    Col("value", L("Value (YAML, e.g. {method: npv, rate: 0.08})"), "flow", width=70),
+    Col("clause", lazy_gettext("Clause"), "id"),
+    Col("term", lazy_gettext("Term"), "enum:term", width=24),
+    Col("value", lazy_gettext("Value (YAML, e.g. {method: npv, rate: 0.08})"), "flow", width=70),
 ]
 
 #: The clause fields written in the Other terms sheet (structures, not one cell).

@@ -76,8 +76,9 @@ class Reading:
 
 def where_text(where: Where) -> str:
     sheet, row, col = where
-    return _("sheet %(sheet)s, row %(row)s, column %(column)s", sheet=f"“{sheet}”"
-             if not _is_zh() else f"「{sheet}」", row=row, column=col)
+    quoted = "「" + sheet + "」" if _is_zh() else "“" + sheet + "”"
+    return _("sheet %(sheet)s, row %(row)s, column %(column)s", sheet=quoted, row=row,
+             column=col)
 
 
 def _is_zh() -> bool:
@@ -395,7 +396,7 @@ def _refused(problems: list[tuple[Where | None, str]]) -> InvalidContract:
 def locate(path: str, where: dict[str, Where]) -> Where | None:
     """The cell of a document path (an issue's), or of the nearest enclosing value."""
     best = None
-    for p, at in where.items():
+    for p in where:
         if path == p or path.startswith(p + ".") or path.startswith(p + "["):
             if best is None or len(p) > len(best):
                 best = p
