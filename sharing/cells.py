@@ -61,3 +61,9 @@ def put_formula(ws: Any, row: int, column: int, formula: str) -> Any:
     cell.value = formula
     cell.data_type = "f"
     return cell
+
+
+def provenance_block(lines: list[str]) -> str:
+    """The provenance of a CSV, written after its table: one empty line, then one ``# …``
+    line each (the header stays the first row, for filters and pivot tables)."""
+    return "\n" + "".join("# " + header_line(line) + "\n" for line in lines)

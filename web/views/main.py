@@ -99,15 +99,45 @@ def _int(text: str) -> int:
         abort(404, _("There is no saved scenario %(id)s.", id=text))
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/form/template.xlsx")
+def template():
+    """The blank contract workbook: one sheet per part, lists and number formats."""
+    from ..workbook_write import template_xlsx
+
+    return _attachment(template_xlsx(), _("contract-template") + ".xlsx", XLSX)
+
+
+def _upload_workbook(data: bytes, filename: str):
+    """Fill the form from a workbook (the template filled in, or a results workbook);
+    every problem names its sheet, row and column."""
+    from ..workbook_read import located, read_workbook
+
+    try:
+        reading = read_workbook(data)
+    except InvalidContract as e:
+        return render_form({}, issue_dicts(e.issues), status=400, source=filename)
+    issues = []
+    try:
+        contracts.validate_document(reading.doc)
+    except InvalidContract as e:
+        issues = located(issue_dicts(e.issues), reading.where)
+    return render_form(reading.doc, issues, source=filename)
+
+
 @bp.post("/form/upload")
 def upload():
-    """Fill the form from an uploaded YAML or JSON contract file."""
+    """Fill the form from an uploaded contract file: YAML, JSON or an XLSX workbook."""
     f = request.files.get("file")
     if f is None or not f.filename:
-        return render_form({}, [{"path": "(file)", "message": _("Choose a YAML or JSON "
+        return render_form({}, [{"path": "(file)", "message": _("Choose a YAML, JSON or XLSX "
                                                                 "contract file to upload."),
                                  "code": "file"}], status=400)
     data = f.read()
+    if data.startswith(b"PK\x03\x04") or f.filename.lower().endswith(".xlsx"):
+        return _upload_workbook(data, f.filename)
     try:
         doc = contracts.document_from_upload(data, f.filename)
     except InvalidContract as e:
@@ -288,8 +318,8 @@ def download(sha: str, name: str):
         return _attachment(exports.ledger_csv(result), base + "-ledger.csv",
                            "text/csv; charset=utf-8")
     if name == "result.xlsx":
-        return _attachment(exports.xlsx(result), base + ".xlsx",
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return _attachment(exports.xlsx(result, contracts.validate_document(doc)),
+                           base + ".xlsx", XLSX)
     if name == "result.json":
         return _attachment(exports.result_json(result), base + ".json",
                            "application/json; charset=utf-8")
