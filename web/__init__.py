@@ -10,13 +10,16 @@ Configuration comes from environment variables with safe defaults (see :mod:`web
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app. ``test_config`` overrides the environment (tests pass their own)."""
+    from flask import Flask
+
     app = Flask(__name__, instance_relative_config=True)
     from .config import from_environment
 

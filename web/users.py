@@ -37,6 +37,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import delete as sql_delete
 
+from .roles import ROLES  # the four roles: who may read and change which saved scenarios
+
 metadata = MetaData()
 
 users = Table(
@@ -57,8 +59,6 @@ api_tokens = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-#: The four roles (issue 19): who may read and change which saved scenarios.
-ROLES = ("negotiator", "finance_officer", "auditor", "admin")
 LOCAL = "local"
 NAME_RE = re.compile(r"^[\w.@-]{1,64}$")
 PASSWORD_MIN = 8

@@ -98,7 +98,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from .users import ROLES
+    from .roles import ROLES
 
     p = sub.add_parser("users", help="the web app's users: add, list, remove, reset-password, "
                        "token")

@@ -151,17 +151,21 @@ class _Sheet:
 def _sheets(wb: Any) -> dict[str, _Sheet]:
     """The workbook's input sheets by key, matched by title in either language (with or
     without the ``Input ·`` prefix)."""
-    titles: dict[str, str] = {}
+    full: dict[str, str] = {}
+    bare: dict[str, str] = {}
     for names in _both(lambda: (lay.sheet_titles(), _("Input · "))):
         by_key, prefix = names
         for key, title in by_key.items():
-            titles[_key(title)] = key
-            titles[_key(title[len(prefix):])] = key
+            full[_key(title)] = key
+            bare[_key(title[len(prefix):])] = key
     found = {}
-    for ws in wb.worksheets:
-        key = titles.get(_key(ws.title))
-        if key is not None and key not in found:
-            found[key] = _Sheet(ws.title, _grid(ws))
+    # a prefixed title first: a results workbook also has sheets of results named like the
+    # bare titles (条款 / Clauses), which are not the inputs
+    for titles in (full, bare):
+        for ws in wb.worksheets:
+            key = titles.get(_key(ws.title))
+            if key is not None and key not in found:
+                found[key] = _Sheet(ws.title, _grid(ws))
     return found
 
 

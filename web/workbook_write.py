@@ -100,8 +100,8 @@ def _get(item: dict[str, Any], key: str) -> Any:
 
 def _cell(ws: Any, row: int, col: int, value: Any, kind: str, fmt: str | None) -> None:
     """One input value in its column's form."""
-    if value is None or value == [] or value == {}:
-        return
+    if value is None or (kind != "flow" and value in ([], {})):
+        return  # a flow term is only listed when it differs from the default: {} is written
     if kind == "num" or (kind == "cumulative" and value != "pre_relocation_total"):
         cell = put(ws, row, col, cell_number(Fraction(str(value))))
     elif kind == "int":
@@ -149,6 +149,14 @@ def party_header(parties: list[dict[str, Any]], pid: str) -> str:
     names = [p.get("name") or "" for p in parties]
     name = next((p.get("name") or "" for p in parties if p["id"] == pid), "")
     return name if name and names.count(name) == 1 and name != pid else pid
+
+
+def _default(model: Any, name: str) -> Any:
+    """The value ``name`` has on ``model`` when the contract leaves it out: a term equal to it
+    is not written (``weights: {}`` differs from no weights in the canonical contract, so it
+    is written)."""
+    field = type(model).model_fields.get(name)
+    return None if field is None else _plain(field.get_default(call_default_factory=True))
 
 
 def write_inputs(wb: Any, contract: Any | None) -> dict[str, Any]:
@@ -215,8 +223,9 @@ def write_inputs(wb: Any, contract: Any | None) -> dict[str, Any]:
                 for c in cl["contributions"]]
     _rows(sheets["contributions"], lay.CONTRIBUTIONS, contribs)
 
-    terms = [{"clause": cl["id"], "term": t, "value": cl[t]} for cl in clauses
-             for t in lay.FLOW_TERMS if cl.get(t) not in (None, [], {})]
+    models = contract.clauses if contract is not None else []
+    terms = [{"clause": cl["id"], "term": t, "value": cl[t]}
+             for cl, model in zip(clauses, models, strict=True) for t in lay.FLOW_TERMS if cl.get(t) is not None and cl[t] != _default(model, t)]
     _rows(sheets["terms"], lay.TERMS, terms)
     return sheets
 

@@ -72,7 +72,7 @@ def _run_doc(client, doc: dict) -> str:
 # ---- the results workbook recomputed by LibreOffice ----------------------------------------
 
 def _soffice() -> str:
-    path = shutil.which("soffice") or shutil.which("libreoffice")
+    path = shutil.which("soffice")
     assert path, ("LibreOffice is needed: apt-get install -y --no-install-recommends "
                   "libreoffice-calc (scripts/test installs it)")
     return path
@@ -159,13 +159,13 @@ def test_ledger_filter_print_setup_and_events(client):
     assert ledger.freeze_panes == "A7"
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.paperSize == ws.PAPERSIZE_A4
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
         assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
         assert sha in ws.oddHeader.right.text
         assert ws.oddHeader.left.text.startswith(res["name"][:20])
     events = wb["事件"]
     assert events.max_row == 6 + len(res["events"]) == 6 + 8
-    assert events["C7"].value in ("达到上限", "触发退出", "资金池已满", "移交") or events["C7"].value
+    assert events["C7"].value  # every event is named
     assert not re.search(r"[a-z_]{4,}", events["C7"].value)  # a word, not the engine's code
     inputs = [t for t in wb.sheetnames if t.startswith("输入·")]
     assert len(inputs) == 7
@@ -205,8 +205,15 @@ def _fill_step_split(wb) -> None:
                     None, None, 8600000, 0.035, "suqian"])
     schedule = wb["输入·分成时间表"]
     schedule["D1"], schedule["E1"] = "suzhou", "suqian"
-    schedule.append(["increment_split", "1-5", None, 0.3, 0.7])
-    schedule.append(["increment_split", "6-12", None, "50%", "1/2"])
+    _put(schedule, 2, ["increment_split", "1-5", None, 0.3, 0.7])
+    _put(schedule, 3, ["increment_split", "6-12", None, "50%", "1/2"])
+
+
+def _put(ws, row: int, values: list) -> None:
+    """Type ``values`` into ``row`` from column A (``append`` would go below the rows the
+    template has formatted)."""
+    for col, value in enumerate(values, start=1):
+        ws.cell(row=row, column=col, value=value)
 
 
 def test_template_filled_in_gives_the_same_contract_as_the_yaml(client):
@@ -215,7 +222,7 @@ def test_template_filled_in_gives_the_same_contract_as_the_yaml(client):
     assert "attachment" in r.headers["Content-Disposition"]
     wb = load_workbook(io.BytesIO(r.data))
     assert wb.sheetnames[0] == "填写说明"
-    validations = {dv.sqref.ranges[0].coord.split(":")[0]: dv.formula1
+    validations = {str(dv.sqref).split()[0].split(":")[0]: dv.formula1
                    for dv in wb["输入·参与方"].data_validations.dataValidation}
     assert "C2" in validations  # the role column offers the list of roles
     kinds = [dv for dv in wb["输入·条款"].data_validations.dataValidation
@@ -271,7 +278,7 @@ def test_bad_workbook_every_error_at_its_cell(client):
     _fill_step_split(wb)
     wb["输入·合同"]["B4"] = "二〇二一"
     wb["输入·参与方"]["C3"] = "boss"
-    wb["输入·分成时间表"].append(["nope", "1-12", None, 0.5, 0.5])
+    _put(wb["输入·分成时间表"], 4, ["nope", "1-12", None, 0.5, 0.5])
     buf = io.BytesIO()
     wb.save(buf)
     r = _upload(client, buf.getvalue())
@@ -284,9 +291,11 @@ def test_bad_workbook_every_error_at_its_cell(client):
 
 
 def test_contract_errors_of_a_workbook_are_located(client):
-    wb = load_workbook(io.BytesIO(client.get("/form/template.xlsx?lang=en").data))
+    # a workbook filled in Chinese, read by an English-speaking user: the sheet keeps its name
+    wb = load_workbook(io.BytesIO(client.get("/form/template.xlsx?lang=zh").data))
     _fill_step_split(wb)
-    wb["输入·分成时间表"]["E3"] = 0.6  # 0.3 + 0.6: the shares sum to 0.9
+    wb["输入·分成时间表"]["E2"] = 0.6
+    client.get("/form?lang=en")  # the reader switches the app to English  # 0.3 + 0.6: the shares sum to 0.9
     buf = io.BytesIO()
     wb.save(buf)
     r = _upload(client, buf.getvalue(), lang="en")
