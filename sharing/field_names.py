@@ -27,6 +27,8 @@ FIELDS = {
     "party": "party", "price": "price", "penalty": "penalty", "term_years": "term",
     "discount_rate": "discount rate", "start_year": "start year",
 }
+#: The path of an issue about the file as a whole (a loader's or a workbook's).
+WHOLE_FILE = {"(file)": "the file"}
 _SEGMENT = re.compile(r"([A-Za-z_]+)((?:\[\d+\])*)")
 
 
@@ -36,6 +38,8 @@ def _quoted(name: str, lang: str) -> str:
 
 def field_name(path: str, document: dict[str, Any] | None, lang: str) -> str:
     """``path`` in words, with the names the document gives its parties, streams, clauses."""
+    if path in WHOLE_FILE:
+        return gettext(lang, WHOLE_FILE[path])
     doc = document or {}
     sep = " · "
     out: list[str] = []

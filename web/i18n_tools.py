@@ -107,9 +107,9 @@ def catalog() -> Catalog:
         cat.add(msg, locations=[("sharing/explain.py", 0)],
                 flags=("python-brace-format",) if "{" in msg else ())
     from sharing.explain_text import KIND_NAMES, LEDGER_HEADERS, TABLE_LABELS
-    from sharing.field_names import FIELDS, ITEMS
+    from sharing.field_names import FIELDS, ITEMS, WHOLE_FILE
 
-    for msg in (*ITEMS.values(), *FIELDS.values(), "share of {party}"):
+    for msg in (*ITEMS.values(), *FIELDS.values(), *WHOLE_FILE.values(), "share of {party}"):
         cat.add(msg, locations=[("sharing/field_names.py", 0)])
     for msg in (*KIND_NAMES.values(), *LEDGER_HEADERS, *TABLE_LABELS):
         cat.add(msg, locations=[("sharing/explain_text.py", 0)])

@@ -324,7 +324,9 @@ def test_malformed_upload_is_refused_clearly(client, content):
     data = {"csrf_token": token, "file": (io.BytesIO(content), "bad.yaml")}
     r = client.post("/form/upload", data=data, content_type="multipart/form-data")
     assert r.status_code == 400
-    assert 'data-jump="(file)"' in r.data.decode()
+    html = r.data.decode()
+    assert 'data-jump="(file)"' in html
+    assert '>文件</a>:' in html and '>(file)</a>' not in html  # named for a person, not a path
 
 
 def test_upload_without_a_file(client):
