@@ -9,12 +9,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from webhelpers import BIG, form_doc  # noqa: E402
+from webhelpers import BIG, LiveServer, form_doc  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -90,27 +88,6 @@ def postgres_url():
 
 
 # ---- live server and browser -------------------------------------------------------------
-
-class LiveServer:
-    def __init__(self, app):
-        from waitress.server import create_server
-
-        self.app = app
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.server.effective_port), 1):
-                    break
-            except OSError:
-                time.sleep(0.05)
-
-    def stop(self):
-        self.server.close()
-
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):

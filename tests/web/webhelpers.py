@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import threading
+import time
 from pathlib import Path
 
 import yaml
@@ -50,3 +53,26 @@ def screenshot(page, name: str) -> Path:
 
 def load_yaml(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+# ---- a live server for the browser tests ------------------------------------------------------
+
+class LiveServer:
+    def __init__(self, app):
+        from waitress.server import create_server
+
+        self.app = app
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.server.effective_port), 1):
+                    break
+            except OSError:
+                time.sleep(0.05)
+
+    def stop(self):
+        self.server.close()
