@@ -95,6 +95,51 @@ def problem_text(p: log.Problem) -> str:
     return make() if make is not None else p.message
 
 
+def action_label(action: str) -> str:
+    """A log row's action as the page's reader says it (the code stays in the database, the
+    CSV export and the CLI's ``--json``)."""
+    labels = {
+        "run": _("computed"), "api_run": _("computed through the API"), "save": _("saved"),
+        "update": _("saved again"), "rename": _("renamed"), "duplicate": _("duplicated"),
+        "delete": _("deleted"), "share": _("sharing changed"), "audit": _("audited"),
+        "key_adopted": _("key adopted"), "key_rotated": _("key rotated"),
+        "rewitness": _("new witness"),
+    }
+    return labels.get(action, action)
+
+
+def detail_text(detail: str) -> str:
+    """A row's detail (a JSON object) as "名称：一号的方案；方案：1": known keys named, values
+    kept; anything else shown as stored."""
+    import json
+
+    try:
+        data = json.loads(detail) if detail else {}
+    except ValueError:
+        return detail
+    if not isinstance(data, dict):
+        return detail
+    keys = {
+        "scenario": _("scenario"), "name": _("name"), "shared": _("shared"),
+        "source": _("submitted from"), "feature": _("feature file"), "passed": _("passed"),
+        "computed": _("newly computed"), "engine": _("engine"), "from": _("was"),
+        "to": _("now"),
+    }
+    sources = {"form": _("the form"), "api": _("the JSON API")}
+    yes, no = _("yes"), _("no")
+    parts = []
+    order = list(keys)  # the scenario first, then what was done to it
+    for k in sorted(data, key=lambda k: (order.index(k) if k in order else len(order), k)):
+        v = data[k]
+        value = yes if v is True else no if v is False else v
+        if k == "source":
+            value = sources.get(v, v)
+        if isinstance(value, (dict, list)):
+            value = json.dumps(value, ensure_ascii=False)
+        parts.append(_("%(key)s: %(value)s", key=keys.get(k, k), value=value))
+    return _("; ").join(parts)
+
+
 def _page(check: log.LogCheck, status: int = 200, checked_against: str | None = None,
           error: str | None = None) -> tuple[str, int]:
     engine = storage.db()
@@ -102,7 +147,8 @@ def _page(check: log.LogCheck, status: int = 200, checked_against: str | None = 
     return render_template(
         "audit.html", events=storage.audit_trail(engine, 200), check=check,
         problems=[(p, problem_text(p)) for p in check.problems],
-        refused=refused is not None, checked_against=checked_against, error=error), status
+        refused=refused is not None, checked_against=checked_against, error=error,
+        action_label=action_label, detail_text=detail_text), status
 
 
 @bp.get("/audit")

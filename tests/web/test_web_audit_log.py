@@ -262,3 +262,23 @@ def test_the_table_refuses_update_delete_and_truncate(site):
         with pytest.raises(DatabaseError, match="append-only"), engine.begin() as conn:
             conn.execute(text(stmt))
     assert log.verify(engine).ok
+
+
+def test_the_log_page_names_actions_and_details_in_the_readers_language(client):
+    """A save and a rename read as 保存 / 改名 with 名称：…, 原为：… 改为：…, not as the codes and
+    JSON the database stores (issue 18 point 4: zh-CN output entirely in Chinese)."""
+    doc = form_doc(bth_example())
+    r = client.post("/scenarios", data={"csrf_token": csrf_token(client), "name": "甲方案",
+                                        "document": json.dumps(doc, ensure_ascii=False)})
+    sid = int(r.headers["Location"].rsplit("/", 1)[1])
+    client.post(f"/scenarios/{sid}/rename", data={"csrf_token": csrf_token(client),
+                                                  "name": "乙方案"})
+    html = client.get("/audit", headers={"Accept-Language": "zh-CN"}).data.decode()
+    rows = re.findall(r"<tr><td>\d+</td>.*?</tr>", html)
+    assert len(rows) == 2
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in rows]
+    assert [c[2] for c in cells] == ["改名", "保存"]  # newest first
+    assert cells[0][6] == f"方案：{sid}；原为：甲方案；改为：乙方案"
+    assert cells[1][6] == f"方案：{sid}；名称：甲方案"
+    html = client.get("/audit?lang=en").data.decode()
+    assert ">renamed<" in html and f"scenario: {sid}; was: 甲方案; now: 乙方案" in html
