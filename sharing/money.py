@@ -6,8 +6,10 @@ one contract (S = 1) and thousands of scenarios at once.
 
 numpy int64 wraps silently. Products of an amount and a share's numerator can pass 2**63
 (10**14 fen × a 10**10 numerator), so every product here is bounded first and, where the
-bound does not fit, computed on Python integers (an ``object`` array) instead: slower, never
-wrong.
+bound does not fit, divided limb by limb (:func:`mul_divmod`: the amount split into base-2**k
+digits small enough that every partial product fits), still in int64. Python integers (an
+``object`` array) remain only for denominators of more than 61 bits, which no contract the
+schema allows produces in practice: slower, never wrong.
 """
 
 from __future__ import annotations
@@ -42,6 +44,40 @@ def rounding_overflows(amount: np.ndarray, factor: int, den: int) -> bool:
     return 2 * int(np.abs(amount).max()) * abs(factor) + den >= 2**63
 
 
+def limb_bits(den: int) -> int:
+    """The width k of the digits :func:`mul_divmod` splits an amount into for denominator
+    ``den``: carry·2**k + digit·b stays below 2**63 when carry, b < den and digit < 2**k.
+    0 when ``den`` is too wide for any digit (more than 61 bits)."""
+    return max(0, 62 - int(den).bit_length())
+
+
+def mul_divmod(mag: np.ndarray, num: int | np.ndarray, den: int) -> tuple[np.ndarray, np.ndarray]:
+    """floor(mag·num / den) and the remainder, exactly, in int64 whatever the product's size.
+
+    ``mag`` ≥ 0 int64 (any shape), ``num`` ≥ 0 an int or an int64 array broadcasting against
+    it (each below 2**62), ``den`` > 0 with :func:`limb_bits` > 0, and the quotient itself
+    must fit in int64 (it is an amount). Schoolbook long division in base 2**k, from the
+    highest digit down: with prefix·num = q·den + carry, the next digit d gives
+    (prefix·2**k + d)·num = q·2**k·den + (carry·2**k + d·num), so the quotient gains
+    q·2**k + (carry·2**k + d·num) // den. The whole part of num/den (num ≥ den) is taken
+    first as an ordinary product.
+    """
+    k = limb_bits(den)
+    whole, num = np.divmod(num, den) if isinstance(num, np.ndarray) else divmod(int(num), den)
+    top = int(mag.max()).bit_length() if mag.size else 0
+    mask = (1 << k) - 1
+    quot = np.zeros(np.broadcast_shapes(np.shape(mag), np.shape(num)), dtype=np.int64)
+    carry = np.zeros_like(quot)
+    for i in reversed(range(max(1, -(-top // k)))):
+        t = (carry << k) + ((mag >> (i * k)) & mask) * num
+        q = t // den
+        carry = t - q * den
+        quot = (quot << k) + q
+    if np.any(whole):
+        quot = quot + mag * whole
+    return quot, carry
+
+
 def round_div(num: np.ndarray, den: int) -> np.ndarray:
     """num / den rounded half away from zero, elementwise, exactly (int64 or object in);
     int64 out. den > 0."""
@@ -71,8 +107,14 @@ def mul_round(amount: np.ndarray, rate: Fraction) -> np.ndarray:
         x = int(amount.reshape(-1)[0]) * p
         mag = (2 * abs(x) + q) // (2 * q)
         return np.array([-mag if x < 0 else mag], dtype=np.int64).reshape(amount.shape)
-    exact = amount.astype(object) * p if rounding_overflows(amount, p, q) else amount * p
-    return round_div(exact, q)
+    if not rounding_overflows(amount, p, q):
+        return round_div(amount * p, q)
+    if amount.dtype != object and abs(p) < INT64_SAFE and limb_bits(q):
+        # the product would pass 2**63: long division in int64 (half up on the magnitude)
+        quot, rem = mul_divmod(np.abs(amount), abs(p), q)
+        mag = quot + (2 * rem >= q)
+        return np.where((amount < 0) != (p < 0), -mag, mag)
+    return round_div(amount.astype(object) * p, q)
 
 
 class Shares:
@@ -169,14 +211,20 @@ def allocate(amount: np.ndarray, shares: Shares | Sequence[Fraction]) -> np.ndar
     mag = np.abs(amount)
     col = shares._col
     big = int(mag.max()) * shares._max >= INT64_SAFE if mag.size else False
-    if big or col.dtype == object:
-        mag = mag.astype(object)
-        col = col.astype(object)
-    prod = col.reshape((-1,) + (1,) * mag.ndim) * mag  # (P, S)
-    # floor division by one integer, then the remainder by multiplying back: numpy divides
-    # int64 by a scalar with a precomputed reciprocal, ~10x faster than its divmod
-    parts = prod // shares.den
-    rems = prod - parts * shares.den
+    if (big and col.dtype != object and mag.dtype != object and limb_bits(shares.den)
+            and min(shares.nums) >= 0):
+        # the products would pass 2**63 (big amounts by big numerators, e.g. from_equity
+        # ratios): the same floors and remainders by long division, still in int64
+        parts, rems = mul_divmod(mag, col.reshape((-1,) + (1,) * mag.ndim), shares.den)
+    else:
+        if big or col.dtype == object:
+            mag = mag.astype(object)
+            col = col.astype(object)
+        prod = col.reshape((-1,) + (1,) * mag.ndim) * mag  # (P, S)
+        # floor division by one integer, then the remainder by multiplying back: numpy
+        # divides int64 by a scalar with a precomputed reciprocal, ~10x faster than divmod
+        parts = prod // shares.den
+        rems = prod - parts * shares.den
     left = mag - parts.sum(axis=0)  # fen still to hand out: 0 <= left < P
     if np.count_nonzero(left):
         # Each party's place when remainders are ranked high to low, ties to the party listed

@@ -313,3 +313,74 @@ def test_a_tie_is_reported_exactly_where_the_listed_order_decided(x, nums):
         else:
             assert got is not None and got[1] == bool(extra[i])
             assert set(deciding) <= set(got[0])
+
+
+# ---- long division in int64 (issue 16 point 2): big products without Python integers ----------
+
+def _no_object_arrays(monkeypatch) -> list[str]:
+    """Record every time allocate or mul_round falls back to Python integers (object arrays)."""
+    import sharing.money as money
+
+    seen: list[str] = []
+    real_to_int64, real_round_div = money.to_int64, money.round_div
+
+    def to_int64(arr):
+        if arr.dtype == object:
+            seen.append("to_int64")
+        return real_to_int64(arr)
+
+    def round_div(num, den):
+        if num.dtype == object:
+            seen.append("round_div")
+        return real_round_div(num, den)
+
+    monkeypatch.setattr(money, "to_int64", to_int64)
+    monkeypatch.setattr(money, "round_div", round_div)
+    return seen
+
+
+def test_mul_divmod_worked_by_hand():
+    from sharing.money import mul_divmod
+
+    # 10**14 × 10,000,000 = 10**21 = 19,218,107 × 52,034,261,230,827 + 15,015,511 (the long
+    # division of the test above), far past 2**63 ≈ 9.2 × 10**18 as one product
+    q, r = mul_divmod(np.array([10**14], dtype=np.int64), 10_000_000, 19_218_107)
+    assert (q.tolist(), r.tolist()) == ([52_034_261_230_827], [15_015_511])
+    # a numerator at least the denominator: 7/3 of 10 = 23 rem 1 (70 = 3 × 23 + 1)
+    q, r = mul_divmod(np.array([10], dtype=np.int64), 7, 3)
+    assert (q.tolist(), r.tolist()) == ([23], [1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 2**62), min_size=1, max_size=5), st.data())
+def test_mul_divmod_is_python_divmod(mags, data):
+    from sharing.money import mul_divmod
+
+    den = data.draw(st.integers(1, 2**61 - 1))
+    num = data.draw(st.integers(0, den))  # a share at most 1: the quotient fits
+    q, r = mul_divmod(np.array(mags, dtype=np.int64), num, den)
+    assert q.dtype == np.int64 and r.dtype == np.int64
+    assert list(zip(q.tolist(), r.tolist(), strict=True)) == [divmod(m * num, den) for m in mags]
+
+
+def test_from_equity_like_shares_allocate_big_amounts_in_int64(monkeypatch):
+    """Ratios of contributions (10-digit denominators) on the largest amounts stay in int64
+    and agree with the exact Python allocation."""
+    seen = _no_object_arrays(monkeypatch)
+    shares = [F(3_000_000_017, 9_876_543_211), F(6_876_543_194, 9_876_543_211)]
+    amounts = [10**14, 10**14 - 1, 1_770_000_001, -99_999_999_999_999, 0, 1]
+    got = allocate(np.array(amounts, dtype=np.int64), shares)
+    assert got.dtype == np.int64
+    for s, amount in enumerate(amounts):
+        assert got[:, s].tolist() == exact_allocate(amount, shares)
+    assert seen == []
+
+
+@pytest.mark.parametrize("rate", [F(3_000_000_017, 9_876_543_211), F(-7, 3), F(19218107, 10**7)])
+def test_mul_round_of_big_products_stays_in_int64(monkeypatch, rate):
+    seen = _no_object_arrays(monkeypatch)
+    amounts = [10**14, -10**14, 123_456_789_012, -1, 0]
+    got = mul_round(np.array(amounts, dtype=np.int64), rate)
+    assert got.dtype == np.int64
+    assert got.tolist() == [exact_round(a * rate) for a in amounts]
+    assert seen == []
