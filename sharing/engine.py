@@ -114,8 +114,8 @@ def evaluate(contract: Contract, shareable: dict[str, np.ndarray],
             and _uses_npv(ex_def.price)):
         # The npv price looks at the run with no trigger (L = T there), §3.6; it is computed
         # only if a trigger fires.
-        ex.counterfactual_source = lambda: _counterfactual(contract, shareable, ex_def.exiting,
-                                                           baselines)
+        ex.counterfactual_source = lambda rows: _counterfactual(contract, shareable,
+                                                                ex_def.exiting, baselines, rows)
     claimed = derived(contract, "claimed",
                       lambda: {key for key, found in claims(contract).items() if found})
     money_streams = [s.id for s in contract.streams if s.kind != "indicator"]
@@ -231,10 +231,17 @@ def added(shareable: dict[str, np.ndarray], streams: list[str],
 
 
 def _counterfactual(contract: Contract, shareable: dict[str, np.ndarray],
-                   exiting: str, baselines: dict[str, np.ndarray] | None = None
-                   ) -> np.ndarray:
+                   exiting: str, baselines: dict[str, np.ndarray] | None = None,
+                   rows: np.ndarray | None = None) -> np.ndarray:
     """R_y of the exiting party in the run with no trigger: its receipts from all clauses
-    plus its ``cost`` entries, (S, Y) fen (§3.6, npv price)."""
+    plus its ``cost`` entries, (S, Y) fen (§3.6, npv price).
+
+    ``rows`` (scenario indices) limits the run to the scenarios whose exit is being priced:
+    scenarios never interact, so a run over a subset gives exactly those rows of the whole
+    run, and the few scenarios an exit fires in do not make every scenario run twice."""
+    if rows is not None:
+        shareable = {sid: a[rows] for sid, a in shareable.items()}
+        baselines = {cid: b[rows] for cid, b in baselines.items()} if baselines else baselines
     other = evaluate(contract, shareable, triggers_enabled=False, baselines=baselines)
     idx = other.ledger.index[exiting]
     flows = other.ledger.costs[idx].copy()

@@ -27,12 +27,37 @@ from schemas.errors import InvalidContract, issue
 
 from .. import explain as xpl
 from ..ledger import Ledger
-from ..money import format_yuan, round_half_up
+from ..money import INT64_SAFE, format_yuan, mul_round, round_half_up
 from ..streams import MAX_FEN
 
 
 def _y(v) -> str:
     return format_yuan(int(v), grouped=True)
+
+
+def _full(scenarios: int, v: int) -> np.ndarray:
+    """One price for every scenario: int64, or Python integers past int64's safe range (a
+    price over the ledger's limit, which the settlement reports)."""
+    return np.full(scenarios, v, dtype=np.int64 if abs(v) < INT64_SAFE else object)
+
+
+def _npv_price(flows: np.ndarray, r: Fraction, E: int, term: int, rows: np.ndarray,
+               scenarios: int) -> np.ndarray:
+    """The npv price Σ_{y=E+1}^{T} R_y / r^(y−E), rounded half up and floored at 0 (§3.6),
+    for the scenario ``rows`` whose flows R are given ((len(rows), Y) fen), over the scenario
+    axis at once: with r = a/b the sum is N / a^(T−E), N = Σ R_y · b^(y−E) · a^(T−y) an exact
+    integer (Python integers: the powers pass int64), rounded by one integer division."""
+    a, b = r.numerator, r.denominator
+    den = a ** (term - E)
+    num = np.zeros(len(rows), dtype=object)
+    for y in range(E + 1, term + 1):
+        num = num + flows[:, y - 1].astype(object) * (b ** (y - E) * a ** (term - y))
+    # half up on a positive N; a negative N rounds to 0 or below, and the floor makes it 0
+    vals = np.where(num > 0, (2 * num + den) // (2 * den), 0)
+    big = int(vals.max()) >= INT64_SAFE
+    out = np.zeros(scenarios, dtype=object if big else np.int64)
+    out[rows] = vals
+    return out
 
 
 class ExitClause:
@@ -50,8 +75,9 @@ class ExitClause:
         self.counts = [np.zeros(scenarios, dtype=np.int64) for _ in clause.triggers]
         self.triggers_enabled = triggers_enabled
         self.contributions = contributions  # (party, year, fen) over all equity clauses
-        self.counterfactual: np.ndarray | None = None  # exiting party's R_y, (S, Y)
-        self.counterfactual_source: Callable[[], np.ndarray] | None = None
+        # the exiting party's R_y in the run with no trigger, for the given scenario rows,
+        # (len(rows), Y) fen: set by the engine when the price is an npv (§3.6)
+        self.counterfactual_source: Callable[[np.ndarray], np.ndarray] | None = None
         # each trigger's amount in fen (increment_below: threshold; cumulative_reached: amount)
         self.fen = [int(tr.threshold * contract.unit_fen) if isinstance(tr, IncrementBelow)
                     else int(tr.amount * contract.unit_fen)
@@ -93,8 +119,10 @@ class ExitClause:
                          f"{self.c.calendar(e)} (contract year {e})")
 
     # ---- step 8: settlement ----------------------------------------------------------------
-    def price(self, price, E: int, scenarios: int) -> tuple[np.ndarray, xpl.Record]:
-        """A price for an exit in contract year E, floored at 0 after rounding (§3.6)."""
+    def price(self, price, E: int, scenarios: int,
+              where: np.ndarray | None = None) -> tuple[np.ndarray, xpl.Record]:
+        """A price for an exit in contract year E, floored at 0 after rounding (§3.6), for
+        the scenarios in ``where`` (all when None; 0 elsewhere)."""
         if isinstance(price, BookPrice):
             total = Fraction(0)
             terms = []
@@ -104,29 +132,26 @@ class ExitClause:
                     terms.append(xpl.why("price.book_term", value=xpl.fen(value),
                                        index=xpl.share(price.index), power=xpl.num(E - year)))
             v = max(round_half_up(total), 0)
-            return (np.full(scenarios, v, dtype=object),
+            return (_full(scenarios, v),
                     xpl.why("price.book", terms=xpl.join(terms), value=xpl.fen(v)) if terms else
                     xpl.why("price.book_none", value=xpl.fen(v)))
         if isinstance(price, FixedPrice):
             v = int(price.amount * self.c.unit_fen)
-            return np.full(scenarios, v, dtype=object), xpl.why("price.fixed", value=xpl.fen(v))
+            return _full(scenarios, v), xpl.why("price.fixed", value=xpl.fen(v))
         if isinstance(price, NpvPrice):
-            if self.counterfactual is None and self.counterfactual_source is not None:
-                self.counterfactual = self.counterfactual_source()
-            if E >= self.term or self.counterfactual is None:
+            if E >= self.term or self.counterfactual_source is None:
                 return np.zeros(scenarios, dtype=np.int64), xpl.why("price.npv_none")
-            r = 1 + price.rate
-            out = np.zeros(scenarios, dtype=object)
-            for s in range(scenarios):
-                total = sum((Fraction(int(self.counterfactual[s, y - 1])) / r ** (y - E)
-                             for y in range(E + 1, self.term + 1)), Fraction(0))
-                out[s] = max(round_half_up(total), 0)
+            rows = np.arange(scenarios) if where is None else np.flatnonzero(where)
+            out = np.zeros(scenarios, dtype=np.int64)
+            if rows.size:
+                out = _npv_price(self.counterfactual_source(rows), Fraction(1 + price.rate), E,
+                                 self.term, rows, scenarios)
             return out, xpl.why("price.npv", rate=xpl.share(price.rate),
                               party=xpl.party(self.clause.exiting),
                               first=xpl.year(self.c.calendar(E + 1)),
                               last=xpl.year(self.c.calendar(self.term)))
         assert isinstance(price, MaxOfPrice)
-        members = [self.price(p, E, scenarios) for p in price.of]
+        members = [self.price(p, E, scenarios, where) for p in price.of]
         best = np.max(np.stack([m[0] for m in members]), axis=0)
         return best, xpl.why("price.max", prices=xpl.join((m[1] for m in members), ";"))
 
@@ -148,7 +173,7 @@ class ExitClause:
                 continue
             if what == "term end" and isinstance(price_def, NpvPrice):
                 continue  # npv is 0 at the term's end
-            amount, how = self.price(price_def, t, ledger.S)
+            amount, how = self.price(price_def, t, ledger.S, mask)
             amount = self._within_limit(amount * mask, t,
                                         "price" if what == "exit" else "price_at_term_end")
             why = (lambda s, a=amount, h=how, w=what: xpl.why(
@@ -186,8 +211,7 @@ class ExitClause:
                 amount = np.full(ledger.S, int(ex.penalty.amount * self.c.unit_fen))
                 how = None
             else:
-                amount = np.array([round_half_up(ex.penalty.rate_of_price * int(p))
-                                   for p in price], dtype=np.int64)
+                amount = mul_round(price, Fraction(ex.penalty.rate_of_price))
                 how = ex.penalty.rate_of_price
             amount = amount * mask
             def why(s, a=amount, rate=how, p=price, i=i, payer=payer, payee=payee) -> xpl.Record:
