@@ -21,13 +21,25 @@ def _out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _identity(contract: Any) -> tuple[dict[str, Any], str]:
+def _lang(args: argparse.Namespace) -> str:
+    """--lang, else the locale environment (LC_ALL, LC_MESSAGES, LANG)."""
+    from sharing.explain_text import lang_from_env, normalise_lang
+
+    given = getattr(args, "lang", None)
+    return normalise_lang(given) if given else lang_from_env()
+
+
+def _identity(contract: Any, lang: str = "en") -> tuple[dict[str, Any], str]:
     from sharing import __version__
     from sharing.api import run_contract
 
+    from .i18n import tr
+
     result = run_contract(contract)
-    line = (f"contract sha256 {result['contract_sha256']}\nresult sha256   "
-            f"{result['result_sha256']}\nengine          benefit-sharing {__version__}")
+    line = "\n".join((tr(lang, "contract sha256 %(hash)s", hash=result["contract_sha256"]),
+                      tr(lang, "result sha256   %(hash)s", hash=result["result_sha256"]),
+                      tr(lang, "engine          %(engine)s",
+                         engine=f"benefit-sharing {__version__}")))
     return result, line
 
 
@@ -94,21 +106,26 @@ def cmd_check(args: argparse.Namespace) -> int:
     from sharing.api import load_file
 
     from .check import check_contract
+    from .i18n import ntr, tr
 
+    lang = _lang(args)
     contract = load_file(args.file)
     warnings = check_contract(contract)
-    _, ident = _identity(contract)
+    _, ident = _identity(contract, lang)
     if args.json:
-        _out(json.dumps([w.as_dict() for w in warnings], ensure_ascii=False, indent=1))
+        _out(json.dumps([w.as_dict(lang) for w in warnings], ensure_ascii=False, indent=1))
         return EXIT_FAIL if (warnings and args.strict) else EXIT_OK
     _out(ident)
     if not warnings:
-        _out("no warnings" if args.lang == "en" else "没有警告 / no warnings")
+        _out(tr(lang, "no warnings"))
     for w in warnings:
-        msg = w.message_zh if args.lang == "zh" else w.message
-        _out(f"warning {w.path} [{w.kind}]\n  {msg}")
+        if lang == "zh":  # names, not paths: the path is in --json
+            _out(tr(lang, "warning: %(field)s (%(label)s)", field=w.field(lang),
+                    label=w.label(lang)) + "\n  " + w.text(lang))
+        else:
+            _out(f"warning {w.path} [{w.kind}] ({w.field(lang)})\n  {w.text(lang)}")
     if warnings:
-        _out(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
+        _out(ntr(lang, "%(num)d warning", "%(num)d warnings", len(warnings)))
     return EXIT_FAIL if (warnings and args.strict) else EXIT_OK
 
 
