@@ -179,6 +179,7 @@ def _log_engine(args: argparse.Namespace) -> Any:
     """The engine for --database, attached to its key and witness (--audit-dir, --witness);
     None (and a message) when the SQLite file does not exist."""
     from . import log
+    from .i18n import tr
 
     url = args.database or log.default_database_url()
     if url.startswith("sqlite:///"):
@@ -186,26 +187,40 @@ def _log_engine(args: argparse.Namespace) -> Any:
 
         path = Path(url[len("sqlite:///"):])
         if not path.exists():
-            sys.stderr.write(f"no audit log database at {path} (start the web app once, or "
-                             f"give --database URL)\n")
+            sys.stderr.write(tr(_lang(args), "no audit log database at %(path)s (start the web "
+                                "app once, or give --database URL)", path=path) + "\n")
             return None
     engine = log.engine_for(url)
-    log.attach(engine, folder=args.audit_dir, witness=args.witness,
-               create=args.log_command != "verify")
+    if getattr(args, "log_command", None) != "show":
+        log.attach(engine, folder=args.audit_dir, witness=args.witness,
+                   create=args.log_command != "verify")
     return engine
+
+
+def _refused(e: Any, lang: str) -> str:
+    """A refusal (sharing.audit.log.LogRefused) in ``lang``: why, then the check."""
+    from .i18n import tr
+
+    return (tr(lang, "the audit log does not verify against its witness; nothing is appended "
+               "until it is resolved (docs/audit.md):") + "\n" + e.check.format(lang))
 
 
 def cmd_log_verify(args: argparse.Namespace) -> int:
     from . import log
+    from .i18n import tr
     from .logkey import Checkpoint
 
+    lang = _lang(args)
     cp = None
     if args.checkpoint:
         try:
             with open(args.checkpoint, "rb") as f:
                 cp = Checkpoint.parse(f.read())
         except (OSError, ValueError) as e:
-            sys.stderr.write(f"{args.checkpoint}: {e}\n")
+            sys.stderr.write(tr(lang, "%(file)s is not a checkpoint that can be read: %(why)s",
+                                file=args.checkpoint, why=e) + "\n" if lang == "en" else
+                             tr(lang, "%(file)s is not a checkpoint that can be read",
+                                file=args.checkpoint) + "\n")
             return EXIT_INVALID
     engine = _log_engine(args)
     if engine is None:
@@ -214,36 +229,58 @@ def cmd_log_verify(args: argparse.Namespace) -> int:
         check = log.verify(engine, expect_head=args.expect_head, checkpoint=cp)
     finally:
         engine.dispose()
-    _out(f"database {engine.url.render_as_string(hide_password=True)}")
-    _out(check.format())
+    _out(tr(lang, "database %(url)s", url=engine.url.render_as_string(hide_password=True)))
+    _out(check.format(lang))
     return EXIT_OK if check.ok else EXIT_FAIL
 
 
 def cmd_log_checkpoint(args: argparse.Namespace) -> int:
     from . import log
+    from .i18n import tr
 
+    lang = _lang(args)
     engine = _log_engine(args)
     if engine is None:
         return EXIT_INVALID
     try:
         cp = log.checkpoint(engine)
     except log.LogRefused as e:
-        sys.stderr.write(f"{e}\n")
+        sys.stderr.write(_refused(e, lang))
         return EXIT_FAIL
     finally:
         engine.dispose()
     if args.out:
         with open(args.out, "w") as f:
             f.write(cp.to_json())
+        _out(tr(lang, "wrote the checkpoint to %(file)s: %(rows)s rows, head %(head)s",
+                file=args.out, rows=cp.rows, head=cp.head))
     else:
         _out(cp.to_json().rstrip("\n"))
     return EXIT_OK
 
 
+def _row_line(r: dict[str, Any], lang: str) -> str:
+    from . import log
+    from .i18n import tr
+
+    return tr(lang, "row %(id)s: %(action)s; %(detail)s", id=r["id"],
+              action=_action(r["action"], lang), detail=log.detail_text(r["detail"], lang))
+
+
+def _action(code: str, lang: str) -> str:
+    """An action in words; in English also its code (key_rotated), which scripts read."""
+    from . import log
+
+    text = log.action_text(code, lang)
+    return f"{text} [{code}]" if lang == "en" and text != code else text
+
+
 def cmd_log_admin(args: argparse.Namespace) -> int:
     """migrate, rewitness, rotate-key: each appends a row saying what was done."""
     from . import log
+    from .i18n import tr
 
+    lang = _lang(args)
     engine = _log_engine(args)
     if engine is None:
         return EXIT_INVALID
@@ -254,27 +291,39 @@ def cmd_log_admin(args: argparse.Namespace) -> int:
             row = log.rewitness(engine, args.reason)
         else:
             row = log.rotate_key(engine)
-    except (log.LogRefused, ValueError) as e:
-        sys.stderr.write(f"{e}\n")
+    except log.LogRefused as e:
+        sys.stderr.write(_refused(e, lang))
+        return EXIT_FAIL
+    except ValueError as e:
+        sys.stderr.write(tr(lang, str(e)) + "\n")
         return EXIT_FAIL
     finally:
         engine.dispose()
-    _out(f"row {row['id']}: {row['action']} {row['detail']}")
+    _out(_row_line(row, lang))
     return EXIT_OK
 
 
 def cmd_log_show(args: argparse.Namespace) -> int:
     from . import log
+    from .i18n import tr
 
+    lang = _lang(args)
     engine = log.engine_for(args.database)
     try:
         log.ensure_schema(engine)
         for r in log.rows(engine, limit=args.limit):
-            _out(f"{r['id']:>6}  {r['at']}  {r['action']:<10} contract {r['contract_sha256'] or '-'}"
-                 f"  result {r['result_sha256'] or '-'}  {r['detail']}")
+            _out(tr(lang, "%(id)6s  %(at)s  %(action)s  contract %(contract)s  result "
+                    "%(result)s  %(detail)s", id=r["id"], at=r["at"],
+                    action=_action(r["action"], lang), contract=r["contract_sha256"] or "-", result=r["result_sha256"] or "-",
+                    detail=log.detail_text(r["detail"], lang)))
     finally:
         engine.dispose()
     return EXIT_OK
+
+
+def _lang_option(p: Any) -> None:
+    p.add_argument("--lang", choices=["zh", "en"], help="language of every line printed "
+                   "(default: from LC_ALL/LC_MESSAGES/LANG)")
 
 
 def register(sub: Any) -> None:
@@ -300,7 +349,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("check", help="list what is legal but probably unintended, with field "
                        "paths")
     p.add_argument("file", metavar="CONTRACT")
-    p.add_argument("--lang", choices=["en", "zh"], default="en")
+    _lang_option(p)
     p.add_argument("--json", action="store_true", help="print the warnings as JSON")
     p.add_argument("--strict", action="store_true", help="exit 1 when there is a warning")
     p.set_defaults(func=cmd_check)
@@ -355,3 +404,5 @@ def register(sub: Any) -> None:
     s.add_argument("--database", metavar="URL")
     s.add_argument("--limit", type=int, default=50)
     s.set_defaults(func=cmd_log_show)
+    for sp in (v, c, m, r, k, s):
+        _lang_option(sp)
