@@ -82,6 +82,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     from sharing.api import load_file
 
+    from .i18n import tr
     from .runner import run_audit
 
     contract = load_file(args.file)
@@ -89,14 +90,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
     for f in args.features:
         p = Path(f)
         if not p.exists():
-            sys.stderr.write(f"no feature file {f}\n")
+            sys.stderr.write(tr(_lang(args), "no feature file %(file)s", file=f) + "\n")
             return EXIT_INVALID
         texts.append((p.name, p.read_text(encoding="utf-8")))
     report = run_audit(contract, texts)
     if args.json:
         Path(args.json).write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1),
                                    encoding="utf-8")
-    _out(report.format(verbose=not args.quiet))
+    _out(report.format(verbose=not args.quiet, lang=args.lang))
     return EXIT_OK if report.passed else EXIT_FAIL
 
 
@@ -136,20 +137,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     from sharing.api import load_file
 
+    from .i18n import tr
     from .verify import verify_result
 
+    lang = _lang(args)
     contract = load_file(args.file)
     was = load_file(args.contract_was) if args.contract_was else None
     try:
         raw = Path(args.result).read_bytes()
         outcome = verify_result(raw, contract, was, limit=args.limit)
     except FileNotFoundError:
-        sys.stderr.write(f"no result file {args.result}\n")
+        sys.stderr.write(tr(lang, "no result file %(file)s", file=args.result) + "\n")
         return EXIT_INVALID
     except (ValueError, UnicodeDecodeError) as e:
-        sys.stderr.write(f"{args.result} is not a result JSON document: {e}\n")
+        sys.stderr.write((tr(lang, "%(file)s is not a result JSON document: %(why)s",
+                             file=args.result, why=e) if lang == "en" else
+                          tr(lang, "%(file)s is not a result JSON document",
+                             file=args.result)) + "\n")
         return EXIT_INVALID
-    _out(outcome.format())
+    _out(outcome.format(lang))
     return EXIT_OK if outcome.identical and outcome.stored_hash_ok else EXIT_FAIL
 
 
@@ -161,15 +167,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     from sharing.api import load_file
     from sharing.report import FontMissing, render_pdf
 
+    from .i18n import N_, tr
+
+    lang = _lang(args)
     contract = load_file(args.file)
-    result, ident = _identity(contract)
+    result, ident = _identity(contract, lang)
     try:
-        pdf = render_pdf(contract, result, lang=args.lang, report_date=args.date)
+        pdf = render_pdf(contract, result, lang=lang, report_date=args.date)
     except FontMissing as e:
         sys.stderr.write(f"{e}\n")
         return EXIT_FAIL
     Path(args.pdf).write_bytes(pdf)
-    _out(f"wrote {args.pdf} ({len(pdf):,} bytes, {args.lang})\n{ident}")
+    _out(tr(lang, "wrote %(file)s (%(size)s bytes, %(language)s)", file=args.pdf,
+            size=f"{len(pdf):,}", language=tr(lang, N_("in Chinese") if lang == "zh" else N_("in English")))
+         + "\n" + ident)
     return EXIT_OK
 
 
@@ -344,6 +355,8 @@ def register(sub: Any) -> None:
     p.add_argument("--json", metavar="OUT", help="also write the report as JSON to OUT")
     p.add_argument("--quiet", "-q", action="store_true",
                    help="show only the checked steps, not every step")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the report (default: "
+                   "the feature files' own language)")
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("check", help="list what is legal but probably unintended, with field "
@@ -362,12 +375,13 @@ def register(sub: Any) -> None:
                    "from: list every contract field that differs")
     p.add_argument("--limit", type=int, default=20, help="differences to list (the count of "
                    "all is always given; default 20)")
+    _lang_option(p)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("report", help="write the PDF report of a contract")
     p.add_argument("file", metavar="CONTRACT")
     p.add_argument("--pdf", required=True, metavar="OUT")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    _lang_option(p)
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the report date printed on it "
                    "(default today, UTC; not part of any hash)")
     p.set_defaults(func=cmd_report)

@@ -158,10 +158,13 @@ class AuditReport:
         return "zh" if self.scenarios and all(s.language == "zh" for s in self.scenarios) \
             else "en"
 
-    def format(self, verbose: bool = True) -> str:
+    def format(self, verbose: bool = True, lang: str | None = None) -> str:
+        """The report as the CLI prints it, in ``lang`` (default: the features' language)."""
+        from .i18n import outcome as localise
         from .i18n import tr
 
-        if self.language == "zh":
+        shown = lang or self.language
+        if shown == "zh":
             z = "zh"
             lines = [tr(z, "audit of %(name)s", name=self.contract_name),
                      f"{tr(z, 'contract SHA-256')}  {self.contract_sha256}",
@@ -181,7 +184,7 @@ class AuditReport:
         lines.append("")
 
         for sc in self.scenarios:
-            lg = sc.language
+            lg = lang or sc.language
             ex = (" [" + ", ".join(f"{k}={v}" for k, v in sc.example.items()) + "]"
                   if sc.example else "")
             status = sc.status.upper() if lg == "en" else {
@@ -206,17 +209,17 @@ class AuditReport:
                 if st.status == "not applicable":
                     head += "   (" + tr(lg, "not applicable") + ")"
                 if st.expected is not None:
-                    head += (f"\n      {tr(lg, 'expected'):8} {st.expected}"
-                             f"\n      {tr(lg, 'actual'):8} {st.actual}")
+                    head += (f"\n      {tr(lg, 'expected'):8} {localise(st.expected, lg)}"
+                             f"\n      {tr(lg, 'actual'):8} {localise(st.actual, lg)}")
                 lines.append(head)
                 if st.status == "failed":
                     lines += [f"      {tr(lg, 'because'):8} {w}" for w in st.explanation]
                 if st.status in ("error", "unknown", "not applicable") and st.message:
                     lines += ["      " + m for m in st.message.splitlines()]
         for err in self.errors:
-            lines.append(f"ERROR    {err.get('where', '')}")
+            lines.append(f"{tr(shown, 'ERROR'):8} {err.get('where', '')}")
             lines += ["      " + m for m in str(err.get("message", "")).splitlines()[-20:]]
-        if self.language == "zh":  # the verdict keeps its English token for scripts
+        if shown == "zh":  # the verdict keeps its English token for scripts
             lines += ["", self.summary_line_zh(),
                       tr("zh", "AUDIT PASSED") + "（AUDIT PASSED）" if self.passed else
                       tr("zh", "AUDIT FAILED") + "（AUDIT FAILED）"]
