@@ -696,9 +696,7 @@ class LogCheck:
             lines.append(tr(lang, "checked against the checkpoint of %(at)s: %(rows)s rows, "
                             "head %(head)s", at=self.against.at, rows=self.against.rows,
                             head=self.against.head))
-        for p in self.problems:
-            lines.append(tr(lang, "row %(row)s: %(text)s", row=p.row, text=p.text(lang))
-                         if p.row else tr(lang, "the log: %(text)s", text=p.text(lang)))
+        lines += [f"  - {p.text(lang)}" for p in self.problems]  # each names its rows
         lines.append(tr(lang, "audit log intact") + "（AUDIT LOG INTACT）" if self.ok else
                      ntr(lang, "audit log tampered with (%(num)d problem)",
                          "audit log tampered with (%(num)d problems)", len(self.problems))

@@ -49,6 +49,17 @@ class StepResult:
     is_check: bool = False  # a Then-step (a check) rather than a Given/When
     difference: str | None = None
     explanation: list[str] = field(default_factory=list)
+    # the outcome as the check states it (English), so any language can be shown later
+    expected_en: str | None = field(default=None, repr=False)
+    actual_en: str | None = field(default=None, repr=False)
+
+    def outcome_in(self, lang: str) -> tuple[str | None, str | None]:
+        """(expected, actual) in ``lang``."""
+        from .i18n import outcome
+
+        if self.expected_en is None:
+            return outcome(self.expected, lang), outcome(self.actual, lang)
+        return outcome(self.expected_en, lang), outcome(self.actual_en, lang)
 
 
 @dataclass
@@ -160,7 +171,6 @@ class AuditReport:
 
     def format(self, verbose: bool = True, lang: str | None = None) -> str:
         """The report as the CLI prints it, in ``lang`` (default: the features' language)."""
-        from .i18n import outcome as localise
         from .i18n import tr
 
         shown = lang or self.language
@@ -209,8 +219,9 @@ class AuditReport:
                 if st.status == "not applicable":
                     head += "   (" + tr(lg, "not applicable") + ")"
                 if st.expected is not None:
-                    head += (f"\n      {tr(lg, 'expected'):8} {localise(st.expected, lg)}"
-                             f"\n      {tr(lg, 'actual'):8} {localise(st.actual, lg)}")
+                    expected, actual = st.outcome_in(lg)
+                    head += (f"\n      {tr(lg, 'expected'):8} {expected}"
+                             f"\n      {tr(lg, 'actual'):8} {actual}")
                 lines.append(head)
                 if st.status == "failed":
                     lines += [f"      {tr(lg, 'because'):8} {w}" for w in st.explanation]
@@ -355,6 +366,7 @@ def _run_pickle(pickle: dict[str, Any], nodes: dict[str, dict[str, Any]], featur
         diff = re.search(r"\(difference ([^)]+)\)", outcome.actual or "")
         st.difference = diff.group(1) if diff else None
         st.expected, st.actual = localise(outcome.expected, lang), localise(outcome.actual, lang)
+        st.expected_en, st.actual_en = outcome.expected, outcome.actual
         if not outcome.ok:
             st.status = "failed"
             st.explanation = stepmod.explanation(ctx.need())
