@@ -127,6 +127,10 @@ def catalog() -> Catalog:
         cat.add(msg, locations=[("sharing/explain_text.py", 0)])
     for msg in WORDS.values():
         cat.add(msg, locations=[("sharing/explain.py", 0)], context=WORD_CONTEXT)
+    from sharing.report import LABELS, REPORT_CONTEXT
+
+    for msg in LABELS.values():  # the PDF report's labels and headings
+        cat.add(msg, locations=[("sharing/report.py", 0)], context=REPORT_CONTEXT)
     from web.i18n import _PYDANTIC
 
     for _code, _pattern, msg in _PYDANTIC:
