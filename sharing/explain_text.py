@@ -52,6 +52,25 @@ def gettext(lang: str, text: str) -> str:
     return translations(lang).gettext(text)
 
 
+def N_(msgid: str) -> str:
+    """Mark ``msgid`` for extraction (``python -m web.i18n_tools``) without translating it:
+    for tables of messages translated later with :func:`tr`."""
+    return msgid
+
+
+def tr(lang: str, msgid: str, **params: object) -> str:
+    """``msgid`` (English, ``%(name)s`` placeholders) in ``lang`` ("zh" or "en") through the
+    one catalog; the one translation function of the CLI, the audit tools and the engine."""
+    text = translations(normalise_lang(lang)).gettext(msgid)
+    return text % params if params else text
+
+
+def ntr(lang: str, singular: str, plural: str, num: int, **params: object) -> str:
+    """The plural form of a message for ``num`` (``%(num)d`` is filled with it)."""
+    text = translations(normalise_lang(lang)).ngettext(singular, plural, num)
+    return text % {"num": num, **params}
+
+
 class Names:
     """Names of a contract's (or a result's) parties, streams and clauses, by id."""
 

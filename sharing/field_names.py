@@ -25,7 +25,9 @@ FIELDS = {
     "local_retention": "local retention", "name": "name", "id": "id", "streams": "streams",
     "cap": "cap", "rate": "rate", "kind": "kind", "value": "value", "year": "year",
     "party": "party", "price": "price", "penalty": "penalty", "term_years": "term",
-    "discount_rate": "discount rate", "start_year": "start year",
+    "discount_rate": "discount rate", "start_year": "start year", "schedule": "schedule",
+    "guarantees": "guarantees", "triggers": "triggers", "contributions": "contributions",
+    "funded_by": "funding", "parties": "parties", "clauses": "clauses",
 }
 #: The path of an issue about the file as a whole (a loader's or a workbook's).
 WHOLE_FILE = {"(file)": "the file"}
@@ -56,7 +58,10 @@ def field_name(path: str, document: dict[str, Any] | None, lang: str) -> str:
             continue
         key, indices = m.group(1), [int(x) for x in re.findall(r"\d+", m.group(2))]
         child = node.get(key) if isinstance(node, dict) else None
-        if key in ITEMS and isinstance(child, list):
+        if key in ITEMS and isinstance(child, list) and not indices and i + 1 == len(parts):
+            out.append(gettext(lang, FIELDS.get(key, key)))  # the list as a whole: 分段
+            node = child
+        elif key in ITEMS and isinstance(child, list):
             if not indices and i + 1 < len(parts):  # by id: clauses.split
                 ident = parts[i + 1]
                 index = next((k for k, x in enumerate(child)

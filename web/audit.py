@@ -50,94 +50,25 @@ def record(action: str, contract_sha256: str | None, result_sha256: str | None,
                result_sha256, detail, user=user)
 
 
+def _lang() -> str:
+    from .i18n import is_zh
+
+    return "zh" if is_zh() else "en"
+
+
 def problem_text(p: log.Problem) -> str:
-    """One problem in the page's language (the kinds of docs/audit.md)."""
-    q = p.params
-    texts = {
-        "edited": lambda: _("row %(row)s was edited: its content no longer matches its hash",
-                            row=p.row),
-        "deleted": lambda: (_("row(s) %(rows)s were deleted: row %(next)s is chained to a "
-                              "hash that is no longer in the log", rows=q["rows"],
-                              next=q["next"]) if q.get("rows") else
-                            _("row %(next)s is chained to a hash that is no longer in the log: "
-                              "a row before it was deleted, or the row before it was changed "
-                              "and re-hashed", next=q["next"])),
-        "reordered": lambda: _("row %(row)s was moved: the table puts it at position "
-                               "%(position)s, but the chain does not", row=p.row,
-                               position=q["position"]),
-        "rechained": lambda: _("rows %(rows)s have consistent hashes but no valid MAC: they "
-                               "were re-hashed without the log's key (the chain was rewritten)",
-                               rows=q["rows"]),
-        "forged": lambda: _("rows %(rows)s have consistent hashes but no valid MAC: they were "
-                            "appended without the log's key", rows=q["rows"]),
-        "truncated": lambda: _("the log was truncated: the chain has %(n)s rows, but the "
-                               "checkpoint of %(at)s records %(m)s; rows after row %(after)s "
-                               "were removed", n=q["n"], m=q["m"], at=q["at"],
-                               after=q["after"]),
-        "emptied": lambda: _("the log was emptied: the table has no rows, but the checkpoint "
-                             "of %(at)s records %(n)s", at=q["at"], n=q["n"]),
-        "rewritten": lambda: _("the log was rewritten: row %(n)s of the chain is no longer the "
-                               "one the checkpoint of %(at)s signed (now row %(row)s)",
-                               n=q["n"], at=q["at"], row=q["row"]),
-        "head_missing": lambda: _("the head noted earlier is not in the log: rows were "
-                                  "deleted from its end"),
-        "unprotected": lambda: _("the append-only triggers %(names)s are missing: someone with "
-                                 "direct access to the database removed them",
-                                 names=q["names"]),
-        "checkpoint_invalid": lambda: _("the checkpoint's MAC does not verify with the log's "
-                                        "key: it was altered, or made by another instance"),
-        "witness_missing": lambda: _("the log has rows but its witness file is missing: "
-                                     "restore it from the backup, or check the log against a "
-                                     "kept checkpoint and run “sharing audit-log rewitness”"),
-        "no_key": lambda: _("the log's key is not available: the MACs were not checked"),
-    }
-    make = texts.get(p.kind)
-    return make() if make is not None else p.message
+    """One problem in the page's language (``Problem.text``, the kinds of docs/audit.md)."""
+    return p.text(_lang())
 
 
 def action_label(action: str) -> str:
-    """A log row's action as the page's reader says it (the code stays in the database, the
-    CSV export and the CLI's ``--json``)."""
-    labels = {
-        "run": _("computed"), "api_run": _("computed through the API"), "save": _("saved"),
-        "update": _("saved again"), "rename": _("renamed"), "duplicate": _("duplicated"),
-        "delete": _("deleted"), "share": _("sharing changed"), "audit": _("audited"),
-        "key_adopted": _("key adopted"), "key_rotated": _("key rotated"),
-        "rewitness": _("new witness"),
-    }
-    return labels.get(action, action)
+    """A log row's action in the page's language (sharing.audit.log.action_text)."""
+    return log.action_text(action, _lang())
 
 
 def detail_text(detail: str) -> str:
-    """A row's detail (a JSON object) as "名称：一号的方案；方案：1": known keys named, values
-    kept; anything else shown as stored."""
-    import json
-
-    try:
-        data = json.loads(detail) if detail else {}
-    except ValueError:
-        return detail
-    if not isinstance(data, dict):
-        return detail
-    keys = {
-        "scenario": _("scenario"), "name": _("name"), "shared": _("shared"),
-        "source": _("submitted from"), "feature": _("feature file"), "passed": _("passed"),
-        "computed": _("newly computed"), "engine": _("engine"), "from": _("was"),
-        "to": _("now"),
-    }
-    sources = {"form": _("the form"), "api": _("the JSON API")}
-    yes, no = _("yes"), _("no")
-    parts = []
-    order = list(keys)  # the scenario first, then what was done to it
-    for k in sorted(data, key=lambda k: (order.index(k) if k in order else len(order), k)):
-        v = data[k]
-        value = yes if v is True else no if v is False else v
-        if k == "source":
-            value = sources.get(v, v)
-        if isinstance(value, (dict, list)):
-            value = json.dumps(value, ensure_ascii=False)
-        parts.append(_("%(key)s: %(value)s", key=keys.get(k, k), value=value))
-    return _("; ").join(parts)
+    """A row's detail in the page's language (sharing.audit.log.detail_text)."""
+    return log.detail_text(detail, _lang())
 
 
 def _page(check: log.LogCheck, status: int = 200, checked_against: str | None = None,

@@ -3,7 +3,8 @@
 1. extracts every message of the web app (Python ``_``/``gettext`` and Jinja ``_``) and every
    error template of the engine (the English text of ``rule(...)``, ``issue(...)`` and the
    checker's ``add(...)`` in ``schemas/`` and ``sharing/``), so contract errors can be
-   shown in Chinese;
+   shown in Chinese, and every ``tr``/``ntr``/``N_`` message of ``sharing/`` (the CLI and
+   the audit tools);
 2. merges them into ``web/translations/zh/LC_MESSAGES/messages.po`` (existing
    translations are kept; new messages are added untranslated and listed);
 3. compiles ``messages.mo``, which the app loads.
@@ -40,8 +41,10 @@ def web_messages() -> list[tuple[str | tuple[str, str], str]]:
     return out
 
 
-def engine_templates() -> list[tuple[str, str]]:
-    """English error templates passed to rule(), issue(), add() and _refuse() in the engine."""
+def engine_templates() -> list[tuple[str | tuple[str, str], str]]:
+    """English error templates passed to rule(), issue(), add() and _refuse() in the engine,
+    and the messages of ``tr(lang, …)``, ``ntr(lang, one, many, n)`` and ``N_(…)`` (the one
+    translation mechanism of sharing.explain_text) in ``schemas/`` and ``sharing/``."""
     out = []
     for folder in ("schemas", "sharing"):
         for path in sorted((ROOT / folder).rglob("*.py")):
@@ -54,13 +57,20 @@ def engine_templates() -> list[tuple[str, str]]:
                     continue
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else \
                     node.func.id if isinstance(node.func, ast.Name) else ""
-                pos = {"rule": 1, "issue": 2, "add": 2, "_refuse": 0, "tr": 1, "translate": 0}.get(name)
+                where = str(path.relative_to(ROOT))
+                if name == "ntr" and len(node.args) > 2:  # ntr(lang, singular, plural, n)
+                    one, many = _const(node.args[1]), _const(node.args[2])
+                    if one and many:
+                        out.append(((one, many), where))
+                    continue
+                pos = {"rule": 1, "issue": 2, "add": 2, "_refuse": 0, "tr": 1, "translate": 0,
+                       "N_": 0, "warn": 2, "_msg": 0}.get(name)
                 if pos is None or len(node.args) <= pos:
                     continue
                 arg = node.args[pos]
                 text = _const(arg)
                 if text and (name != "add" or "{" in text or " " in text):
-                    out.append((text, str(path.relative_to(ROOT))))
+                    out.append((text, where))
     return out
 
 
@@ -92,7 +102,9 @@ def catalog() -> Catalog:
         elif msg:
             cat.add(msg, locations=[(where, 0)], flags=("python-format",) if "%(" in msg else ())
     for msg, where in engine_templates():
-        cat.add(msg, locations=[(where, 0)])
+        text = msg if isinstance(msg, str) else msg[0]
+        cat.add(msg, locations=[(where, 0)],
+                flags=("python-format",) if "%(" in text else ())
     for msg in EXTRA:
         cat.add(msg, locations=[("schemas/errors.py", 0)])
     cat.add(("%(num)d problem", "%(num)d problems"),  # sharing.cli: the count of issues
@@ -115,6 +127,10 @@ def catalog() -> Catalog:
         cat.add(msg, locations=[("sharing/explain_text.py", 0)])
     for msg in WORDS.values():
         cat.add(msg, locations=[("sharing/explain.py", 0)], context=WORD_CONTEXT)
+    from sharing.report import LABELS, REPORT_CONTEXT
+
+    for msg in LABELS.values():  # the PDF report's labels and headings
+        cat.add(msg, locations=[("sharing/report.py", 0)], context=REPORT_CONTEXT)
     from web.i18n import _PYDANTIC
 
     for _code, _pattern, msg in _PYDANTIC:

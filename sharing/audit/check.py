@@ -1,7 +1,8 @@
 """Static check: what is legal in a contract but probably unintended (``sharing check``).
 
 ``check_contract(contract)`` returns :class:`Warning` objects, each with a kind, the field path
-it concerns and a message in English and Chinese; the web results page shows them in a panel.
+it concerns and a catalog message naming parties, streams and clauses by name, in the
+reader's language (``Warning.text(lang)``); the web results page shows them in a panel.
 A valid contract is never refused for a warning: these are questions for the negotiators.
 
 Kinds (each has a scenario in ``tests/audit/features/check_warnings.feature``):
@@ -43,27 +44,101 @@ estimate; a warning that depends on one says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Any
+
+from .i18n import N_, tr
 
 WARNING_KINDS = ("schedule_gap", "unclaimed_stream", "cap_never_binds", "cap_binds_year_1",
                  "buffer_before_relocation", "guarantee_unfundable", "trigger_never_fires",
                  "term_shorter_than_buffer", "party_receives_nothing", "baseline_above_amount")
 
 
+#: Each kind in words, for a person (the code stays in ``kind``, the JSON and the web's data).
+KIND_LABELS = {
+    "schedule_gap": N_("years no segment covers"),
+    "unclaimed_stream": N_("a stream no clause claims"),
+    "cap_never_binds": N_("a cap that never binds"),
+    "cap_binds_year_1": N_("a cap reached in the first year"),
+    "buffer_before_relocation": N_("a buffer with nothing to protect"),
+    "guarantee_unfundable": N_("a guarantee that cannot be funded"),
+    "trigger_never_fires": N_("a trigger that never fires"),
+    "term_shorter_than_buffer": N_("a term shorter than the buffer"),
+    "party_receives_nothing": N_("a party that receives nothing"),
+    "baseline_above_amount": N_("a baseline above every year's amount"),
+}
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A catalog message and its parameters, rendered in the reader's language by
+    :func:`sharing.explain_text.tr`; a parameter is a str or int (names, amounts, years,
+    shown as they are), a :class:`Span` or another :class:`Msg`."""
+
+    msgid: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def text(self, lang: str) -> str:
+        return tr(lang, self.msgid, **{k: _value(v, lang) for k, v in self.params})
+
+
+@dataclass(frozen=True)
+class Span:
+    """Years of the contract, in ranges: "years 3–4 (2022–2023)" / "第3–4年（2022–2023）"."""
+
+    ranges: tuple[tuple[int, int, int, int], ...]  # (first, last, first calendar, last calendar)
+
+    def text(self, lang: str) -> str:
+        parts = [tr(lang, "year %(a)s (%(ca)s)", a=a, ca=ca) if a == b else
+                 tr(lang, "years %(a)s–%(b)s (%(ca)s–%(cb)s)", a=a, b=b, ca=ca, cb=cb)
+                 for a, b, ca, cb in self.ranges]
+        return tr(lang, ", ").join(parts)
+
+
+def _value(v: Any, lang: str) -> Any:
+    return v.text(lang) if isinstance(v, (Msg, Span)) else v
+
+
+def _msg(msgid: str, **params: Any) -> Msg:
+    return Msg(msgid, tuple(params.items()))
+
+
 @dataclass(frozen=True)
 class Warning:  # noqa: A001 - the domain word; never raised
+    """One warning: its kind, the field path it concerns and its message (a catalog message
+    naming parties, streams and clauses by their names), in any language by :meth:`text`."""
+
     kind: str
     path: str
-    message: str
-    message_zh: str
+    msg: Msg
+    document: dict[str, Any] | None = dc_field(default=None, compare=False, repr=False)
+
+    @property
+    def message(self) -> str:
+        """The message in English."""
+        return self.msg.text("en")
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` ("zh" or "en")."""
+        return self.msg.text(lang)
+
+    def field(self, lang: str) -> str:
+        """The field as a person reads it: 条款 1「增量分成」· 时段 (sharing.field_names)."""
+        from sharing.field_names import field_name
+
+        return field_name(self.path, self.document, lang)
+
+    def label(self, lang: str) -> str:
+        """The kind in words."""
+        return tr(lang, KIND_LABELS[self.kind])
 
     def __str__(self) -> str:
         return f"{self.path}: [{self.kind}] {self.message}"
 
-    def as_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "path": self.path, "message": self.message,
-                "message_zh": self.message_zh}
+    def as_dict(self, lang: str = "en") -> dict[str, str]:
+        return {"kind": self.kind, "path": self.path, "field": self.field(lang),
+                "label": self.label(lang), "message": self.text(lang), "lang": lang}
 
 
 _RECEIPTS = ("baseline", "share", "cap_excess", "dividend", "loss")
@@ -89,16 +164,8 @@ def _ranges(years: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _span(c: Any, years: list[int], zh: bool = False) -> str:
-    parts = []
-    for a, b in _ranges(years):
-        if zh:
-            parts.append(f"第{a}年（{c.calendar(a)}）" if a == b else
-                         f"第{a}–{b}年（{c.calendar(a)}–{c.calendar(b)}）")
-        else:
-            parts.append(f"year {a} ({c.calendar(a)})" if a == b else
-                         f"years {a}–{b} ({c.calendar(a)}–{c.calendar(b)})")
-    return ("、" if zh else ", ").join(parts)
+def _span(c: Any, years: list[int]) -> Span:
+    return Span(tuple((a, b, c.calendar(a), c.calendar(b)) for a, b in _ranges(years)))
 
 
 class _Checker:
@@ -112,9 +179,23 @@ class _Checker:
         self._result: dict[str, Any] | None = result
         self._free: dict[str, Any] | None = None
         self._shareable: dict[str, Any] | None = None
+        self._doc: dict[str, Any] | None = None
+        from sharing.explain_text import Names
 
-    def warn(self, kind: str, path: str, en: str, zh: str) -> None:
-        self.out.append(Warning(kind, path, en, zh))
+        self._names = Names.of_contract(contract)
+
+    def warn(self, kind: str, path: str, msgid: str, **params: Any) -> None:
+        if self._doc is None:
+            import json
+
+            from sharing.result import canonical_json
+
+            self._doc = json.loads(canonical_json(self.c))
+        self.out.append(Warning(kind, path, _msg(msgid, **params), self._doc))
+
+    def name(self, what: str, ident: str | None) -> str:
+        """A party's, stream's or clause's name (its id where the contract gives none)."""
+        return self._names.name(what, ident)
 
     @property
     def result(self) -> dict[str, Any]:
@@ -186,15 +267,14 @@ class _Checker:
             if e["kind"] in _RECEIPTS and e["party"] in got and _fen(e["amount"]) != 0:
                 got[e["party"]] = True
         c = self.c
-        span = f"{c.calendar(1)}–{c.calendar(c.years)}"
         for i, p in enumerate(c.parties):
             if not got[p.id]:
                 self.warn("party_receives_nothing", f"parties[{i}]",
-                          f"under the contract's projections {p.id} receives nothing in any "
-                          f"year ({span}): no clause gives it a baseline, share, cap_excess, "
-                          f"dividend or loss receipt",
-                          f"按合同自身的预测，{p.id} 在任何一年（{span}）都没有任何所得："
-                          f"没有条款给予其基数、分成、超上限转分、分红或亏损分担")
+                          "under the contract's projections %(party)s receives nothing in any "
+                          "year (%(first)s–%(last)s): no clause gives it a baseline, share, "
+                          "cap excess, dividend or loss receipt",
+                          party=self.name("party", p.id), first=c.calendar(1),
+                          last=c.calendar(c.years))
 
     def baseline_above(self, i: int, cl: Any) -> None:
         """§3.1: increment = max(0, amount − baseline); only the increment is split."""
@@ -213,22 +293,21 @@ class _Checker:
         if baseline > 0 and shared == 0:
             c = self.c
             self.warn("baseline_above_amount", f"clauses[{i}].baseline",
-                      f"under the contract's projections the baseline of {cl.id} is at or above "
-                      f"its streams' amount in every year it claims ({min(years)}–{max(years)}): "
-                      f"the increment is always 0 and nothing is ever split; "
-                      f"{cl.baseline.owner or c.receiving} takes it all as baseline",
-                      f"按合同自身的预测，{cl.id} 的基数在其认领的每一年（{min(years)}–{max(years)}）"
-                      f"都不低于税源金额：增量始终为 0，从未分成；全部作为基数归 "
-                      f"{cl.baseline.owner or c.receiving}")
+                      "under the contract's projections the baseline of %(clause)s is at or "
+                      "above its streams' amount in every year it claims (%(first)s–%(last)s): "
+                      "the increment is always 0 and nothing is ever split; %(owner)s takes it "
+                      "all as baseline", clause=self.name("clause", cl.id), first=min(years),
+                      last=max(years), owner=self.name("party", cl.baseline.owner or c.receiving))
 
     def unclaimed_streams(self) -> None:
         claimed = {sid for (sid, _t) in self.claims}
         for i, s in enumerate(self.c.streams):
             if s.id not in claimed:
                 self.warn("unclaimed_stream", f"streams[{i}]",
-                          f"no clause claims stream {s.id}: every year its whole amount goes to "
-                          f"the receiving party {self.c.receiving} as unclaimed",
-                          f"没有任何条款认领 {s.id}：每年全额作为未认领金额归飞入地 {self.c.receiving}")
+                          "no clause claims stream %(stream)s: every year its whole amount goes "
+                          "to the receiving party %(party)s as unclaimed",
+                          stream=self.name("stream", s.id),
+                          party=self.name("party", self.c.receiving))
 
     def schedule_gap(self, i: int, cl: Any) -> None:
         since = getattr(cl, "timing", "contract") == "since_relocation"
@@ -244,11 +323,10 @@ class _Checker:
         if gap:
             c = self.c
             self.warn("schedule_gap", f"clauses[{i}].schedule",
-                      f"{_span(c, gap)} of the term are covered by no segment of {cl.id} and no "
-                      f"other clause claims its streams then: {c.receiving} takes the whole "
-                      f"amount as unclaimed",
-                      f"{_span(c, gap, True)}没有 {cl.id} 的分段覆盖，也没有其他条款认领："
-                      f"全额作为未认领金额归 {c.receiving}")
+                      "%(span)s of the term are covered by no segment of %(clause)s and no other "
+                      "clause claims its streams then: %(party)s takes the whole amount as "
+                      "unclaimed", span=_span(c, gap), clause=self.name("clause", cl.id),
+                      party=self.name("party", c.receiving))
 
     def cap(self, i: int, cl: Any) -> None:
         from schemas.claims import buffer_streams
@@ -268,11 +346,11 @@ class _Checker:
             has_share = any(isinstance(seg.shares, FromEquity) or seg.shares.get(cap.party, 0) > 0
                             for seg in cl.schedule)
             streams = list(cl.streams)
+        who, what = self.name("party", cap.party), self.name("clause", cl.id)
         if not has_share:
             self.warn("cap_never_binds", path,
-                      f"the cap limits {cap.party}, who has no share in any segment of {cl.id}: "
-                      f"it can never bind",
-                      f"上限针对 {cap.party}，但其在 {cl.id} 的任何分段中都没有分成比例：上限永远不会起作用")
+                      "the cap limits %(party)s, who has no share in any segment of %(clause)s: "
+                      "it can never bind", party=who, clause=what)
             return
         r = self.result
         events = sorted(ev["year"] for ev in r["events"]
@@ -282,42 +360,44 @@ class _Checker:
         if not events:
             limit = []
             if cap.cumulative is not None:
-                limit.append("cumulative " + ("pre_relocation_total" if cap.cumulative ==
-                                              "pre_relocation_total" else
-                                              _y(int(cap.cumulative * c.unit_fen))))
+                limit.append(_msg("cumulative: the amount before relocation")
+                             if cap.cumulative == "pre_relocation_total" else
+                             _msg("cumulative %(amount)s",
+                                  amount=_y(int(cap.cumulative * c.unit_fen))))
             if cap.per_year is not None:
-                limit.append("per year " + _y(int(cap.per_year * c.unit_fen)))
+                limit.append(_msg("per year %(amount)s", amount=_y(int(cap.per_year * c.unit_fen))))
+            limits = limit[0] if len(limit) == 1 else _msg("%(a)s, %(b)s", a=limit[0], b=limit[1])
             self.warn("cap_never_binds", path,
-                      f"under the contract's projections the cap of {cl.id} ({', '.join(limit)}) "
-                      f"never binds: {cap.party} receives {_y(got)} in shares in all",
-                      f"按合同自身的预测，{cl.id} 的上限（{', '.join(limit)}）从未起作用："
-                      f"{cap.party} 共分得 {_y(got)}")
+                      "under the contract's projections the cap of %(clause)s (%(limit)s) never "
+                      "binds: %(party)s receives %(got)s in shares in all",
+                      clause=what, limit=limits, party=who, got=_y(got))
             return
         # first claimed year: the earliest year any of its streams is claimed by this clause
         first = min((t for (sid, t), cls in self.claims.items() if sid in streams
                      for cm in cls if cm.clause == cl.id), default=None)
         if first is not None and c.calendar(first) == events[0]:
             self.warn("cap_binds_year_1", path,
-                      f"the cap of {cl.id} is reached in its first year ({events[0]}): "
-                      f"{cap.party} gets only what fits under it from the start",
-                      f"{cl.id} 的上限在其第一年（{events[0]}）即已达到：{cap.party} 从一开始就只能分得上限以内的部分")
+                      "the cap of %(clause)s is reached in its first year (%(year)s): %(party)s "
+                      "gets only what fits under it from the start",
+                      clause=what, year=events[0], party=who)
 
     def before_relocation(self, i: int, cl: Any) -> None:
         from schemas.claims import buffer_streams
         from schemas.contract import Buffer
 
         c = self.c
+        what = self.name("clause", cl.id)
         if isinstance(cl, Buffer):
             for j, sid in enumerate(buffer_streams(c, cl)):
                 start = self.life_start(sid)
                 path = (f"clauses[{i}].streams[{j}]" if cl.streams is not None
                         else f"clauses[{i}].years")
+                stream = self.name("stream", sid)
                 if start > self.T:
                     self.warn("buffer_before_relocation", path,
-                              f"stream {sid} relocates in {c.calendar(start)}, after the term ends "
-                              f"({c.calendar(self.T)}): the buffer {cl.id} never applies",
-                              f"{sid} 于 {c.calendar(start)} 年迁入，晚于期限结束（{c.calendar(self.T)}）："
-                              f"缓冲期 {cl.id} 永远不会适用")
+                              "stream %(stream)s relocates in %(year)s, after the term ends "
+                              "(%(end)s): the buffer %(clause)s never applies", stream=stream,
+                              year=c.calendar(start), end=c.calendar(self.T), clause=what)
                     continue
                 years = range(start, min(start + cl.years - 1, self.T, c.years) + 1)
                 amounts = self.shareable(sid)
@@ -325,11 +405,10 @@ class _Checker:
                 later = [t for t in range(years[-1] + 1, c.years + 1) if amounts[t - 1] != 0]
                 if not any(inside) and later:
                     self.warn("buffer_before_relocation", path,
-                              f"the buffer {cl.id} on {sid} is over in {c.calendar(years[-1])}, "
-                              f"before the stream yields anything (first amount in "
-                              f"{c.calendar(later[0])}): it protects nothing",
-                              f"{cl.id} 对 {sid} 的缓冲期在 {c.calendar(years[-1])} 年结束，"
-                              f"而该税源到 {c.calendar(later[0])} 年才有收入：缓冲期形同虚设")
+                              "the buffer %(clause)s on %(stream)s is over in %(end)s, before "
+                              "the stream yields anything (first amount in %(first)s): it "
+                              "protects nothing", clause=what, stream=stream,
+                              end=c.calendar(years[-1]), first=c.calendar(later[0]))
             return
         if cl.timing != "contract":
             return
@@ -343,10 +422,10 @@ class _Checker:
             start = self.life_start(sid)
             if max(covered) < start:
                 self.warn("buffer_before_relocation", f"clauses[{i}].streams[{j}]",
-                          f"the segments of {cl.id} end in {c.calendar(max(covered))}, before "
-                          f"stream {sid} relocates ({s.relocated_year}): they never see it",
-                          f"{cl.id} 的分段在 {c.calendar(max(covered))} 年结束，早于 {sid} 迁入"
-                          f"（{s.relocated_year} 年）：分段从未覆盖该税源")
+                          "the segments of %(clause)s end in %(end)s, before stream %(stream)s "
+                          "relocates (%(year)s): they never see it", clause=what,
+                          end=c.calendar(max(covered)), stream=self.name("stream", sid),
+                          year=s.relocated_year)
 
     def term_vs_buffer(self, i: int, cl: Any) -> None:
         from schemas.claims import buffer_streams
@@ -363,32 +442,33 @@ class _Checker:
             end = start + cl.years - 1
             if start <= self.T < end:
                 self.warn("term_shorter_than_buffer", path,
-                          f"the term ends in {c.calendar(self.T)}, before the {cl.years}-year "
-                          f"buffer {cl.id} on {sid} ends ({c.calendar(end)}): its last "
-                          f"{end - self.T} buffer year(s) never happen",
-                          f"期限在 {c.calendar(self.T)} 年结束，早于 {cl.id} 对 {sid} 的 {cl.years} 年"
-                          f"缓冲期结束（{c.calendar(end)} 年）：最后 {end - self.T} 个缓冲年不会发生")
+                          "the term ends in %(term)s, before the %(years)s-year buffer %(clause)s "
+                          "on %(stream)s ends (%(end)s): its last %(lost)s buffer year(s) never "
+                          "happen", term=c.calendar(self.T), years=cl.years,
+                          clause=self.name("clause", cl.id), stream=self.name("stream", sid),
+                          end=c.calendar(end), lost=end - self.T)
 
     def pool(self, i: int, cl: Any) -> None:
         c = self.c
         if not cl.guarantees:
             return
-        reason_en = reason_zh = None
+        reason = None
         if not cl.funded_by:
-            reason_en, reason_zh = "the pool has no funding clause", "资金池没有任何资金来源"
+            reason = _msg("the pool has no funding clause")
         elif all(f.rate == 0 for f in cl.funded_by):
-            reason_en, reason_zh = "every funding rate is 0", "所有划入比例均为 0"
+            reason = _msg("every funding rate is 0")
         elif cl.cap is not None and cl.cap == 0:
-            reason_en, reason_zh = "the pool's cap is 0", "资金池上限为 0"
-        who = (f"{cl.backstop} (backstop) pays every shortfall" if cl.backstop else
-               "no one pays the shortfalls (no backstop)")
-        who_zh = (f"全部差额由兜底方 {cl.backstop} 支付" if cl.backstop else "差额无人支付（没有兜底方）")
-        if reason_en is not None:
+            reason = _msg("the pool's cap is 0")
+        who = (_msg("%(party)s (backstop) pays every shortfall",
+                    party=self.name("party", cl.backstop)) if cl.backstop else
+               _msg("no one pays the shortfalls (no backstop)"))
+        what = self.name("clause", cl.id)
+        if reason is not None:
             for j, g in enumerate(cl.guarantees):
                 self.warn("guarantee_unfundable", f"clauses[{i}].guarantees[{j}]",
-                          f"{reason_en}: the pool {cl.id} can never fund the guarantee of "
-                          f"{g.party}; {who}",
-                          f"{reason_zh}：资金池 {cl.id} 永远无法支付 {g.party} 的保底；{who_zh}")
+                          "%(reason)s: the pool %(clause)s can never fund the guarantee of "
+                          "%(party)s; %(who)s", reason=reason, clause=what,
+                          party=self.name("party", g.party), who=who)
             return
         funders = {f.clause for f in cl.funded_by}
         r = self.result
@@ -399,53 +479,50 @@ class _Checker:
                          and e["year"] <= c.calendar(last))
             if inflow == 0:
                 self.warn("guarantee_unfundable", f"clauses[{i}].guarantees[{j}]",
-                          f"under the contract's projections nothing goes into the pool {cl.id} "
-                          f"by {c.calendar(last)}: it can never fund the guarantee of {g.party}; "
-                          f"{who}",
-                          f"按合同自身的预测，到 {c.calendar(last)} 年资金池 {cl.id} 没有任何资金划入："
-                          f"无法支付 {g.party} 的保底；{who_zh}")
+                          "under the contract's projections nothing goes into the pool "
+                          "%(clause)s by %(year)s: it can never fund the guarantee of %(party)s; "
+                          "%(who)s", clause=what, year=c.calendar(last),
+                          party=self.name("party", g.party), who=who)
 
     def triggers(self, i: int, cl: Any) -> None:
         from schemas.contract import CumulativeReached, IncrementBelow
 
         c = self.c
-        for j, tr in enumerate(cl.triggers):
+        for j, trig in enumerate(cl.triggers):
             path = f"clauses[{i}].triggers[{j}]"
-            if isinstance(tr, IncrementBelow):
-                if tr.threshold == 0:
+            clause = self.name("clause", trig.clause)
+            if isinstance(trig, IncrementBelow):
+                if trig.threshold == 0:
                     self.warn("trigger_never_fires", path,
-                              f"trigger {j + 1} fires when the increment of {tr.clause} is "
-                              f"strictly below 0, which it never is",
-                              f"触发条件 {j + 1} 要求 {tr.clause} 的增量严格低于 0，这不可能发生")
+                              "trigger %(n)s fires when the increment of %(clause)s is strictly "
+                              "below 0, which it never is", n=j + 1, clause=clause)
                     continue
                 claimed = sorted({t for (_sid, t), cls in self.claims.items()
-                                  for cm in cls if cm.clause == tr.clause and t <= self.T})
+                                  for cm in cls if cm.clause == trig.clause and t <= self.T})
                 run = best = 0
                 prev = None
                 for t in claimed:
                     run = run + 1 if prev is not None and t == prev + 1 else 1
                     best, prev = max(best, run), t
-                if best < tr.consecutive_years:
+                if best < trig.consecutive_years:
                     self.warn("trigger_never_fires", path,
-                              f"trigger {j + 1} needs {tr.consecutive_years} consecutive years of "
-                              f"{tr.clause}, which claims at most {best} in a row within the term",
-                              f"触发条件 {j + 1} 需要 {tr.clause} 连续 {tr.consecutive_years} 年，"
-                              f"但期限内该条款最多连续认领 {best} 年")
-            elif isinstance(tr, CumulativeReached):
-                amount = int(tr.amount * c.unit_fen)
+                              "trigger %(n)s needs %(need)s consecutive years of %(clause)s, "
+                              "which claims at most %(best)s in a row within the term",
+                              n=j + 1, need=trig.consecutive_years, clause=clause, best=best)
+            elif isinstance(trig, CumulativeReached):
+                amount = int(trig.amount * c.unit_fen)
                 r = self.free_result
                 last = c.calendar(self.T)
                 got = sum(_fen(e["amount"]) for e in r["entries"]
-                          if e["clause"] == tr.clause and e["party"] == tr.party
+                          if e["clause"] == trig.clause and e["party"] == trig.party
                           and e["kind"] in ("baseline", "share", "cap_excess", "dividend", "loss")
                           and e["year"] <= last)
                 if got < amount:
                     self.warn("trigger_never_fires", path,
-                              f"under the contract's projections {tr.party}'s receipts from "
-                              f"{tr.clause} add up to {_y(got)} by {last}, short of "
-                              f"{_y(amount)}: trigger {j + 1} never fires",
-                              f"按合同自身的预测，到 {last} 年 {tr.party} 从 {tr.clause} 累计所得为 "
-                              f"{_y(got)}，不足 {_y(amount)}：触发条件 {j + 1} 永远不会触发")
+                              "under the contract's projections the receipts of %(party)s from "
+                              "%(clause)s add up to %(got)s by %(year)s, short of %(amount)s: "
+                              "trigger %(n)s never fires", party=self.name("party", trig.party),
+                              clause=clause, got=_y(got), year=last, amount=_y(amount), n=j + 1)
 
 
 def _amounts(contract: Any) -> dict[str, Any]:
@@ -458,7 +535,7 @@ def _amounts(contract: Any) -> dict[str, Any]:
 
 
 def check_contract(contract: Any, result: dict[str, Any] | None = None) -> list[Warning]:
-    """Warnings (kind, path, message, message_zh) for a valid contract, in clause order.
+    """Warnings (kind, path, message in any language) for a valid contract, in clause order.
 
     ``result``: the contract's §4 result when the caller has it already (it is not computed
     again)."""

@@ -21,13 +21,25 @@ def _out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _identity(contract: Any) -> tuple[dict[str, Any], str]:
+def _lang(args: argparse.Namespace) -> str:
+    """--lang, else the locale environment (LC_ALL, LC_MESSAGES, LANG)."""
+    from sharing.explain_text import lang_from_env, normalise_lang
+
+    given = getattr(args, "lang", None)
+    return normalise_lang(given) if given else lang_from_env()
+
+
+def _identity(contract: Any, lang: str = "en") -> tuple[dict[str, Any], str]:
     from sharing import __version__
     from sharing.api import run_contract
 
+    from .i18n import tr
+
     result = run_contract(contract)
-    line = (f"contract sha256 {result['contract_sha256']}\nresult sha256   "
-            f"{result['result_sha256']}\nengine          benefit-sharing {__version__}")
+    line = "\n".join((tr(lang, "contract sha256 %(hash)s", hash=result["contract_sha256"]),
+                      tr(lang, "result sha256   %(hash)s", hash=result["result_sha256"]),
+                      tr(lang, "engine          %(engine)s",
+                         engine=f"benefit-sharing {__version__}")))
     return result, line
 
 
@@ -70,6 +82,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     from sharing.api import load_file
 
+    from .i18n import tr
     from .runner import run_audit
 
     contract = load_file(args.file)
@@ -77,14 +90,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
     for f in args.features:
         p = Path(f)
         if not p.exists():
-            sys.stderr.write(f"no feature file {f}\n")
+            sys.stderr.write(tr(_lang(args), "no feature file %(file)s", file=f) + "\n")
             return EXIT_INVALID
         texts.append((p.name, p.read_text(encoding="utf-8")))
     report = run_audit(contract, texts)
     if args.json:
         Path(args.json).write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1),
                                    encoding="utf-8")
-    _out(report.format(verbose=not args.quiet))
+    _out(report.format(verbose=not args.quiet, lang=args.lang))
     return EXIT_OK if report.passed else EXIT_FAIL
 
 
@@ -94,21 +107,26 @@ def cmd_check(args: argparse.Namespace) -> int:
     from sharing.api import load_file
 
     from .check import check_contract
+    from .i18n import ntr, tr
 
+    lang = _lang(args)
     contract = load_file(args.file)
     warnings = check_contract(contract)
-    _, ident = _identity(contract)
+    _, ident = _identity(contract, lang)
     if args.json:
-        _out(json.dumps([w.as_dict() for w in warnings], ensure_ascii=False, indent=1))
+        _out(json.dumps([w.as_dict(lang) for w in warnings], ensure_ascii=False, indent=1))
         return EXIT_FAIL if (warnings and args.strict) else EXIT_OK
     _out(ident)
     if not warnings:
-        _out("no warnings" if args.lang == "en" else "没有警告 / no warnings")
+        _out(tr(lang, "no warnings"))
     for w in warnings:
-        msg = w.message_zh if args.lang == "zh" else w.message
-        _out(f"warning {w.path} [{w.kind}]\n  {msg}")
+        if lang == "zh":  # names, not paths: the path is in --json
+            _out(tr(lang, "warning: %(field)s (%(label)s)", field=w.field(lang),
+                    label=w.label(lang)) + "\n  " + w.text(lang))
+        else:
+            _out(f"warning {w.path} [{w.kind}] ({w.field(lang)})\n  {w.text(lang)}")
     if warnings:
-        _out(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
+        _out(ntr(lang, "%(num)d warning", "%(num)d warnings", len(warnings)))
     return EXIT_FAIL if (warnings and args.strict) else EXIT_OK
 
 
@@ -119,20 +137,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     from sharing.api import load_file
 
+    from .i18n import tr
     from .verify import verify_result
 
+    lang = _lang(args)
     contract = load_file(args.file)
     was = load_file(args.contract_was) if args.contract_was else None
     try:
         raw = Path(args.result).read_bytes()
         outcome = verify_result(raw, contract, was, limit=args.limit)
     except FileNotFoundError:
-        sys.stderr.write(f"no result file {args.result}\n")
+        sys.stderr.write(tr(lang, "no result file %(file)s", file=args.result) + "\n")
         return EXIT_INVALID
     except (ValueError, UnicodeDecodeError) as e:
-        sys.stderr.write(f"{args.result} is not a result JSON document: {e}\n")
+        sys.stderr.write((tr(lang, "%(file)s is not a result JSON document: %(why)s",
+                             file=args.result, why=e) if lang == "en" else
+                          tr(lang, "%(file)s is not a result JSON document",
+                             file=args.result)) + "\n")
         return EXIT_INVALID
-    _out(outcome.format())
+    _out(outcome.format(lang))
     return EXIT_OK if outcome.identical and outcome.stored_hash_ok else EXIT_FAIL
 
 
@@ -144,15 +167,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     from sharing.api import load_file
     from sharing.report import FontMissing, render_pdf
 
+    from .i18n import N_, tr
+
+    lang = _lang(args)
     contract = load_file(args.file)
-    result, ident = _identity(contract)
+    result, ident = _identity(contract, lang)
     try:
-        pdf = render_pdf(contract, result, lang=args.lang, report_date=args.date)
+        pdf = render_pdf(contract, result, lang=lang, report_date=args.date)
     except FontMissing as e:
         sys.stderr.write(f"{e}\n")
         return EXIT_FAIL
     Path(args.pdf).write_bytes(pdf)
-    _out(f"wrote {args.pdf} ({len(pdf):,} bytes, {args.lang})\n{ident}")
+    _out(tr(lang, "wrote %(file)s (%(size)s bytes, %(language)s)", file=args.pdf,
+            size=f"{len(pdf):,}", language=tr(lang, N_("in Chinese") if lang == "zh" else N_("in English")))
+         + "\n" + ident)
     return EXIT_OK
 
 
@@ -162,6 +190,7 @@ def _log_engine(args: argparse.Namespace) -> Any:
     """The engine for --database, attached to its key and witness (--audit-dir, --witness);
     None (and a message) when the SQLite file does not exist."""
     from . import log
+    from .i18n import tr
 
     url = args.database or log.default_database_url()
     if url.startswith("sqlite:///"):
@@ -169,26 +198,40 @@ def _log_engine(args: argparse.Namespace) -> Any:
 
         path = Path(url[len("sqlite:///"):])
         if not path.exists():
-            sys.stderr.write(f"no audit log database at {path} (start the web app once, or "
-                             f"give --database URL)\n")
+            sys.stderr.write(tr(_lang(args), "no audit log database at %(path)s (start the web "
+                                "app once, or give --database URL)", path=path) + "\n")
             return None
     engine = log.engine_for(url)
-    log.attach(engine, folder=args.audit_dir, witness=args.witness,
-               create=args.log_command != "verify")
+    if getattr(args, "log_command", None) != "show":
+        log.attach(engine, folder=args.audit_dir, witness=args.witness,
+                   create=args.log_command != "verify")
     return engine
+
+
+def _refused(e: Any, lang: str) -> str:
+    """A refusal (sharing.audit.log.LogRefused) in ``lang``: why, then the check."""
+    from .i18n import tr
+
+    return (tr(lang, "the audit log does not verify against its witness; nothing is appended "
+               "until it is resolved (docs/audit.md):") + "\n" + e.check.format(lang))
 
 
 def cmd_log_verify(args: argparse.Namespace) -> int:
     from . import log
+    from .i18n import tr
     from .logkey import Checkpoint
 
+    lang = _lang(args)
     cp = None
     if args.checkpoint:
         try:
             with open(args.checkpoint, "rb") as f:
                 cp = Checkpoint.parse(f.read())
         except (OSError, ValueError) as e:
-            sys.stderr.write(f"{args.checkpoint}: {e}\n")
+            sys.stderr.write(tr(lang, "%(file)s is not a checkpoint that can be read: %(why)s",
+                                file=args.checkpoint, why=e) + "\n" if lang == "en" else
+                             tr(lang, "%(file)s is not a checkpoint that can be read",
+                                file=args.checkpoint) + "\n")
             return EXIT_INVALID
     engine = _log_engine(args)
     if engine is None:
@@ -197,36 +240,58 @@ def cmd_log_verify(args: argparse.Namespace) -> int:
         check = log.verify(engine, expect_head=args.expect_head, checkpoint=cp)
     finally:
         engine.dispose()
-    _out(f"database {engine.url.render_as_string(hide_password=True)}")
-    _out(check.format())
+    _out(tr(lang, "database %(url)s", url=engine.url.render_as_string(hide_password=True)))
+    _out(check.format(lang))
     return EXIT_OK if check.ok else EXIT_FAIL
 
 
 def cmd_log_checkpoint(args: argparse.Namespace) -> int:
     from . import log
+    from .i18n import tr
 
+    lang = _lang(args)
     engine = _log_engine(args)
     if engine is None:
         return EXIT_INVALID
     try:
         cp = log.checkpoint(engine)
     except log.LogRefused as e:
-        sys.stderr.write(f"{e}\n")
+        sys.stderr.write(_refused(e, lang))
         return EXIT_FAIL
     finally:
         engine.dispose()
     if args.out:
         with open(args.out, "w") as f:
             f.write(cp.to_json())
+        _out(tr(lang, "wrote the checkpoint to %(file)s: %(rows)s rows, head %(head)s",
+                file=args.out, rows=cp.rows, head=cp.head))
     else:
         _out(cp.to_json().rstrip("\n"))
     return EXIT_OK
 
 
+def _row_line(r: dict[str, Any], lang: str) -> str:
+    from . import log
+    from .i18n import tr
+
+    return tr(lang, "row %(id)s: %(action)s; %(detail)s", id=r["id"],
+              action=_action(r["action"], lang), detail=log.detail_text(r["detail"], lang))
+
+
+def _action(code: str, lang: str) -> str:
+    """An action in words; in English also its code (key_rotated), which scripts read."""
+    from . import log
+
+    text = log.action_text(code, lang)
+    return f"{text} [{code}]" if lang == "en" and text != code else text
+
+
 def cmd_log_admin(args: argparse.Namespace) -> int:
     """migrate, rewitness, rotate-key: each appends a row saying what was done."""
     from . import log
+    from .i18n import tr
 
+    lang = _lang(args)
     engine = _log_engine(args)
     if engine is None:
         return EXIT_INVALID
@@ -237,27 +302,39 @@ def cmd_log_admin(args: argparse.Namespace) -> int:
             row = log.rewitness(engine, args.reason)
         else:
             row = log.rotate_key(engine)
-    except (log.LogRefused, ValueError) as e:
-        sys.stderr.write(f"{e}\n")
+    except log.LogRefused as e:
+        sys.stderr.write(_refused(e, lang))
+        return EXIT_FAIL
+    except ValueError as e:
+        sys.stderr.write(tr(lang, str(e)) + "\n")
         return EXIT_FAIL
     finally:
         engine.dispose()
-    _out(f"row {row['id']}: {row['action']} {row['detail']}")
+    _out(_row_line(row, lang))
     return EXIT_OK
 
 
 def cmd_log_show(args: argparse.Namespace) -> int:
     from . import log
+    from .i18n import tr
 
+    lang = _lang(args)
     engine = log.engine_for(args.database)
     try:
         log.ensure_schema(engine)
         for r in log.rows(engine, limit=args.limit):
-            _out(f"{r['id']:>6}  {r['at']}  {r['action']:<10} contract {r['contract_sha256'] or '-'}"
-                 f"  result {r['result_sha256'] or '-'}  {r['detail']}")
+            _out(tr(lang, "%(id)6s  %(at)s  %(action)s  contract %(contract)s  result "
+                    "%(result)s  %(detail)s", id=r["id"], at=r["at"],
+                    action=_action(r["action"], lang), contract=r["contract_sha256"] or "-", result=r["result_sha256"] or "-",
+                    detail=log.detail_text(r["detail"], lang)))
     finally:
         engine.dispose()
     return EXIT_OK
+
+
+def _lang_option(p: Any) -> None:
+    p.add_argument("--lang", choices=["zh", "en"], help="language of every line printed "
+                   "(default: from LC_ALL/LC_MESSAGES/LANG)")
 
 
 def register(sub: Any) -> None:
@@ -278,12 +355,14 @@ def register(sub: Any) -> None:
     p.add_argument("--json", metavar="OUT", help="also write the report as JSON to OUT")
     p.add_argument("--quiet", "-q", action="store_true",
                    help="show only the checked steps, not every step")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the report (default: "
+                   "the feature files' own language)")
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("check", help="list what is legal but probably unintended, with field "
                        "paths")
     p.add_argument("file", metavar="CONTRACT")
-    p.add_argument("--lang", choices=["en", "zh"], default="en")
+    _lang_option(p)
     p.add_argument("--json", action="store_true", help="print the warnings as JSON")
     p.add_argument("--strict", action="store_true", help="exit 1 when there is a warning")
     p.set_defaults(func=cmd_check)
@@ -296,12 +375,13 @@ def register(sub: Any) -> None:
                    "from: list every contract field that differs")
     p.add_argument("--limit", type=int, default=20, help="differences to list (the count of "
                    "all is always given; default 20)")
+    _lang_option(p)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("report", help="write the PDF report of a contract")
     p.add_argument("file", metavar="CONTRACT")
     p.add_argument("--pdf", required=True, metavar="OUT")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    _lang_option(p)
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the report date printed on it "
                    "(default today, UTC; not part of any hash)")
     p.set_defaults(func=cmd_report)
@@ -338,3 +418,5 @@ def register(sub: Any) -> None:
     s.add_argument("--database", metavar="URL")
     s.add_argument("--limit", type=int, default=50)
     s.set_defaults(func=cmd_log_show)
+    for sp in (v, c, m, r, k, s):
+        _lang_option(sp)

@@ -1,6 +1,7 @@
-"""The audit runner's words in the feature's language, through the project's gettext catalog
-(``web/translations/zh/LC_MESSAGES/messages.po``; ``python -m web.i18n_tools`` extracts every
-``tr(lang, "…")`` of this package).
+"""The audit tools' words in the reader's language, through the project's one gettext catalog
+(``web/translations/zh/LC_MESSAGES/messages.po``): :func:`tr`, :func:`ntr` and :func:`N_` are
+those of :mod:`sharing.explain_text`, re-exported; ``python -m web.i18n_tools`` extracts every
+``tr(lang, "…")``, ``ntr(lang, "…", "…", n)`` and ``N_("…")`` of ``sharing/``.
 
 The checks of :mod:`sharing.audit.vocab` state their outcomes in English ("first reached in
 2022"); :func:`outcome` puts a known outcome into Chinese for a zh-CN feature, and :func:`tr`
@@ -9,26 +10,11 @@ the labels of the report (expected, actual, unknown step …).
 
 from __future__ import annotations
 
-import gettext as _gettext
 import re
-from functools import lru_cache
-from pathlib import Path
 
-_LOCALEDIR = Path(__file__).resolve().parents[2] / "web" / "translations"
+from sharing.explain_text import N_, ntr, tr
 
-
-@lru_cache(maxsize=1)
-def _catalog() -> _gettext.NullTranslations:
-    try:
-        return _gettext.translation("messages", localedir=str(_LOCALEDIR), languages=["zh"])
-    except OSError:  # no compiled catalog: English
-        return _gettext.NullTranslations()
-
-
-def tr(lang: str, msgid: str, **params: object) -> str:
-    """``msgid`` (English, ``%(name)s`` placeholders) in ``lang`` ("zh" or "en")."""
-    text = _catalog().gettext(msgid) if lang == "zh" else msgid
-    return text % params if params else text
+__all__ = ["N_", "ntr", "outcome", "tr"]
 
 
 def _patterns(lang: str) -> list[tuple[re.Pattern[str], str]]:

@@ -54,6 +54,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from . import logkey
+from .i18n import N_, ntr, tr
 from .logkey import Checkpoint, Keyring
 
 GENESIS = "0" * 64
@@ -461,7 +462,7 @@ def migrate(engine: Engine) -> dict[str, Any]:
     st = _state(engine)
     table = rows(engine)
     if any(_keyed(r) for r in table):
-        raise ValueError("the log already has keyed rows: nothing to migrate")
+        raise ValueError(N_("the log already has keyed rows: nothing to migrate"))
     legacy = verify(engine, keyring=st.keyring, witness=False)
     bad = [p for p in legacy.problems if p.kind != "unprotected"]
     if bad:
@@ -536,8 +537,114 @@ def _lock_head(conn: Connection) -> None:
 class Problem:
     row: int  # the (first) row's id it concerns; 0 for the log as a whole
     kind: str  # see KINDS
-    message: str  # in English; the web page renders kind + params through gettext
+    message: str  # in English, with the detail an expert needs (hashes, file paths)
     params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        """The problem in the reader's language (the kinds of docs/audit.md), through the
+        catalog; a kind without a message of its own is given as ``message``."""
+        q = {"row": self.row, **self.params}
+        msgid = PROBLEM_TEXTS.get(self.kind)
+        if self.kind == "deleted" and not q.get("rows"):
+            msgid = PROBLEM_TEXTS["deleted_unknown"]
+        if msgid is None:
+            return self.message
+        try:
+            return tr(lang, msgid, **q)
+        except (KeyError, ValueError):
+            return self.message
+
+
+#: Each problem kind's message, with the parameters of its Problem (and ``row``).
+PROBLEM_TEXTS = {
+    "edited": N_("row %(row)s was edited: its content no longer matches its hash"),
+    "deleted": N_("row(s) %(rows)s were deleted: row %(next)s is chained to a hash that is no "
+                  "longer in the log"),
+    "deleted_unknown": N_("row %(next)s is chained to a hash that is no longer in the log: a "
+                          "row before it was deleted, or the row before it was changed and "
+                          "re-hashed"),
+    "reordered": N_("row %(row)s was moved: the table puts it at position %(position)s, but the "
+                    "chain does not"),
+    "rechained": N_("rows %(rows)s have consistent hashes but no valid MAC: they were re-hashed "
+                    "without the log's key (the chain was rewritten)"),
+    "forged": N_("rows %(rows)s have consistent hashes but no valid MAC: they were appended "
+                 "without the log's key"),
+    "truncated": N_("the log was truncated: the chain has %(n)s rows, but the checkpoint of "
+                    "%(at)s records %(m)s; rows after row %(after)s were removed"),
+    "emptied": N_("the log was emptied: the table has no rows, but the checkpoint of %(at)s "
+                  "records %(n)s"),
+    "rewritten": N_("the log was rewritten: row %(n)s of the chain is no longer the one the "
+                    "checkpoint of %(at)s signed (now row %(row)s)"),
+    "head_missing": N_("the head noted earlier is not in the log: rows were deleted from its "
+                       "end"),
+    "unprotected": N_("the append-only triggers %(names)s are missing: someone with direct "
+                      "access to the database removed them"),
+    "checkpoint_invalid": N_("the checkpoint's MAC does not verify with the log's key: it was "
+                             "altered, or made by another instance"),
+    "witness_missing": N_("the log has rows but its witness file is missing: restore it from "
+                          "the backup, or check the log against a kept checkpoint and run "
+                          "“sharing audit-log rewitness”"),
+    "no_key": N_("the log's key is not available: the MACs were not checked"),
+}
+
+#: A row's action as a person says it (the code stays in the database, the CSV export and
+#: ``--json``).
+ACTION_TEXTS = {
+    "run": N_("computed"), "api_run": N_("computed through the API"), "save": N_("saved"),
+    "update": N_("saved again"), "rename": N_("renamed"), "duplicate": N_("duplicated"),
+    "delete": N_("deleted"), "share": N_("sharing changed"), "audit": N_("audited"),
+    "key_adopted": N_("key adopted"), "key_rotated": N_("key rotated"),
+    "rewitness": N_("new witness"),
+}
+#: The keys of a row's detail, in the order they are shown (the scenario first).
+DETAIL_KEYS = {
+    "scenario": N_("scenario"), "name": N_("name"), "shared": N_("shared"),
+    "source": N_("submitted from"), "feature": N_("feature file"), "passed": N_("passed"),
+    "computed": N_("newly computed"), "engine": N_("engine"), "from": N_("was"),
+    "to": N_("now"), "feature_sha256": N_("feature file SHA-256"), "summary": N_("counts"),
+    "contracts": N_("contracts SHA-256"), "reason": N_("reason"),
+    "previous": N_("previous witness"), "legacy_rows": N_("rows before the key"),
+    "legacy_head": N_("head before the key"), "old_key": N_("old key"),
+    "new_key": N_("new key"),
+}
+DETAIL_SOURCES = {"form": N_("the form"), "api": N_("the JSON API")}
+
+
+def action_text(action: str, lang: str) -> str:
+    """A row's action in ``lang``: save → 保存 / saved; an unknown code as stored."""
+    msgid = ACTION_TEXTS.get(action)
+    return tr(lang, msgid) if msgid is not None else action
+
+
+def detail_text(detail: str | None, lang: str) -> str:
+    """A row's detail (a JSON object) as "方案：3；原为：甲方案；改为：乙方案" / "scenario: 3;
+    was: A; now: B": known keys named, values kept; anything else shown as stored."""
+    try:
+        data = json.loads(detail) if detail else {}
+    except ValueError:
+        return detail or ""
+    if not isinstance(data, dict):
+        return detail or ""
+    order = list(DETAIL_KEYS)
+    parts = []
+    for k in sorted(data, key=lambda k: (order.index(k) if k in order else len(order), k)):
+        v = data[k]
+        value: Any = tr(lang, "yes") if v is True else tr(lang, "no") if v is False else v
+        if k == "source" and v in DETAIL_SOURCES:
+            value = tr(lang, DETAIL_SOURCES[v])
+        elif k == "summary" and isinstance(v, dict) and "scenarios" in v:
+            value = tr(lang, "%(scenarios)s scenarios, %(checks)s checks",
+                       scenarios=v.get("scenarios"), checks=v.get("checks", "-"))
+        elif k == "previous" and isinstance(v, dict):
+            value = tr(lang, "%(rows)s rows, head %(head)s", rows=v.get("rows"),
+                       head=v.get("head"))
+        elif k == "contracts" and isinstance(v, list):
+            value = tr(lang, ", ").join(map(str, v))
+        if isinstance(value, (dict, list)):
+            value = json.dumps(value, ensure_ascii=False)
+        key = tr(lang, DETAIL_KEYS[k]) if k in DETAIL_KEYS else k
+        parts.append(tr(lang, "%(key)s: %(value)s", key=key, value=value))
+    return tr(lang, "; ").join(parts)
 
 
 #: Every kind of problem, in the order of docs/audit.md.
@@ -558,7 +665,11 @@ class LogCheck:
     def ok(self) -> bool:
         return not self.problems
 
-    def format(self) -> str:
+    def format(self, lang: str = "en") -> str:
+        """The check as the CLI prints it, in ``lang``; the verdict keeps its English token
+        (AUDIT LOG INTACT / TAMPERED WITH) for scripts, as the audit runner's does."""
+        if lang != "en":
+            return self._format_local(lang)
         lines = [f"{self.rows} row{'s' if self.rows != 1 else ''}; head {self.head}"]
         if self.legacy_rows:
             lines.append(f"{self.legacy_rows} row{'s' if self.legacy_rows != 1 else ''} "
@@ -572,6 +683,24 @@ class LogCheck:
         lines.append("AUDIT LOG INTACT" if self.ok else
                      f"AUDIT LOG TAMPERED WITH ({len(self.problems)} problem"
                      f"{'s' if len(self.problems) != 1 else ''})")
+        return "\n".join(lines) + "\n"
+
+    def _format_local(self, lang: str) -> str:
+        lines = [ntr(lang, "%(num)d row; head %(head)s", "%(num)d rows; head %(head)s",
+                     self.rows, head=self.head)]
+        if self.legacy_rows:
+            lines.append(ntr(lang, "%(num)d row written before the key (hash chain only)",
+                             "%(num)d rows written before the key (hash chain only)",
+                             self.legacy_rows))
+        if self.against is not None:
+            lines.append(tr(lang, "checked against the checkpoint of %(at)s: %(rows)s rows, "
+                            "head %(head)s", at=self.against.at, rows=self.against.rows,
+                            head=self.against.head))
+        lines += [f"  - {p.text(lang)}" for p in self.problems]  # each names its rows
+        lines.append(tr(lang, "audit log intact") + "（AUDIT LOG INTACT）" if self.ok else
+                     ntr(lang, "audit log tampered with (%(num)d problem)",
+                         "audit log tampered with (%(num)d problems)", len(self.problems))
+                     + "（AUDIT LOG TAMPERED WITH）")
         return "\n".join(lines) + "\n"
 
 

@@ -49,6 +49,17 @@ class StepResult:
     is_check: bool = False  # a Then-step (a check) rather than a Given/When
     difference: str | None = None
     explanation: list[str] = field(default_factory=list)
+    # the outcome as the check states it (English), so any language can be shown later
+    expected_en: str | None = field(default=None, repr=False)
+    actual_en: str | None = field(default=None, repr=False)
+
+    def outcome_in(self, lang: str) -> tuple[str | None, str | None]:
+        """(expected, actual) in ``lang``."""
+        from .i18n import outcome
+
+        if self.expected_en is None:
+            return outcome(self.expected, lang), outcome(self.actual, lang)
+        return outcome(self.expected_en, lang), outcome(self.actual_en, lang)
 
 
 @dataclass
@@ -158,10 +169,12 @@ class AuditReport:
         return "zh" if self.scenarios and all(s.language == "zh" for s in self.scenarios) \
             else "en"
 
-    def format(self, verbose: bool = True) -> str:
+    def format(self, verbose: bool = True, lang: str | None = None) -> str:
+        """The report as the CLI prints it, in ``lang`` (default: the features' language)."""
         from .i18n import tr
 
-        if self.language == "zh":
+        shown = lang or self.language
+        if shown == "zh":
             z = "zh"
             lines = [tr(z, "audit of %(name)s", name=self.contract_name),
                      f"{tr(z, 'contract SHA-256')}  {self.contract_sha256}",
@@ -181,7 +194,7 @@ class AuditReport:
         lines.append("")
 
         for sc in self.scenarios:
-            lg = sc.language
+            lg = lang or sc.language
             ex = (" [" + ", ".join(f"{k}={v}" for k, v in sc.example.items()) + "]"
                   if sc.example else "")
             status = sc.status.upper() if lg == "en" else {
@@ -206,17 +219,18 @@ class AuditReport:
                 if st.status == "not applicable":
                     head += "   (" + tr(lg, "not applicable") + ")"
                 if st.expected is not None:
-                    head += (f"\n      {tr(lg, 'expected'):8} {st.expected}"
-                             f"\n      {tr(lg, 'actual'):8} {st.actual}")
+                    expected, actual = st.outcome_in(lg)
+                    head += (f"\n      {tr(lg, 'expected'):8} {expected}"
+                             f"\n      {tr(lg, 'actual'):8} {actual}")
                 lines.append(head)
                 if st.status == "failed":
                     lines += [f"      {tr(lg, 'because'):8} {w}" for w in st.explanation]
                 if st.status in ("error", "unknown", "not applicable") and st.message:
                     lines += ["      " + m for m in st.message.splitlines()]
         for err in self.errors:
-            lines.append(f"ERROR    {err.get('where', '')}")
+            lines.append(f"{tr(shown, 'ERROR'):8} {err.get('where', '')}")
             lines += ["      " + m for m in str(err.get("message", "")).splitlines()[-20:]]
-        if self.language == "zh":  # the verdict keeps its English token for scripts
+        if shown == "zh":  # the verdict keeps its English token for scripts
             lines += ["", self.summary_line_zh(),
                       tr("zh", "AUDIT PASSED") + "（AUDIT PASSED）" if self.passed else
                       tr("zh", "AUDIT FAILED") + "（AUDIT FAILED）"]
@@ -352,6 +366,7 @@ def _run_pickle(pickle: dict[str, Any], nodes: dict[str, dict[str, Any]], featur
         diff = re.search(r"\(difference ([^)]+)\)", outcome.actual or "")
         st.difference = diff.group(1) if diff else None
         st.expected, st.actual = localise(outcome.expected, lang), localise(outcome.actual, lang)
+        st.expected_en, st.actual_en = outcome.expected, outcome.actual
         if not outcome.ok:
             st.status = "failed"
             st.explanation = stepmod.explanation(ctx.need())

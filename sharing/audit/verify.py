@@ -18,8 +18,20 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .i18n import N_
+
 #: Differences listed by default; the count of all is always given.
 LIMIT = 20
+
+
+#: A result's fields in words, for a person reading a difference.
+RESULT_FIELDS = {
+    "contract_sha256": N_("contract SHA-256"), "result_sha256": N_("result SHA-256"),
+    "net_by_year": N_("net cash flow by year"), "net_total": N_("net total"),
+    "npv": N_("NPV"), "irr": N_("IRR"), "amount": N_("amount"), "why": N_("explanation"),
+    "explanation": N_("explanation"), "series": N_("series"),
+    "shareable_by_year": N_("shareable amount by year"),
+}
 
 
 @dataclass
@@ -28,6 +40,45 @@ class Difference:
     what: str  # what it is, in words: "2022 · party beijing · clause sanshui_92 · share"
     stored: Any
     recomputed: Any
+    entry: dict[str, Any] | None = None  # the ledger entry it is in, to name it in any language
+
+    def label(self, lang: str, names: Any, document: dict[str, Any] | None) -> str:
+        """What it is in ``lang``, by names: 2022 年 · 北京市 · 增量分成 · 增值税 · 分成;
+        a contract field through sharing.field_names."""
+        from sharing.explain_text import kind_label
+        from sharing.field_names import field_name
+
+        from .i18n import tr
+
+        if self.entry is not None:
+            e = self.entry
+            parts = [tr(lang, "year %(year)s", year=e.get("year")),
+                     names.name("party", e.get("party"))]
+            parts += [names.name(w, e[w]) for w in ("clause", "stream") if e.get(w)]
+            parts.append(kind_label(str(e.get("kind")), lang))
+            key = self.path.rsplit(".", 1)[-1]
+            if key in RESULT_FIELDS:
+                parts.append(tr(lang, RESULT_FIELDS[key]))
+            return " · ".join(parts)
+        if document is not None:
+            return field_name(self.path, document, lang)
+        import re
+
+        head, _, rest = self.path.partition(".")
+        key = re.sub(r"\[\d+\]$", "", self.path.rsplit(".", 1)[-1])
+        figure = tr(lang, RESULT_FIELDS[key]) if key in RESULT_FIELDS else None
+        if ".totals_by_kind." in self.path:
+            figure = tr(lang, "total of %(kind)s", kind=kind_label(key, lang))
+        year = re.search(r"· (\d{4})$", self.what or "")
+        if head in ("parties", "streams", "clauses", "indicators") and rest:
+            ident = rest.split(".")[0].split("[")[0]
+            what = {"parties": "party", "streams": "stream", "clauses": "clause",
+                    "indicators": "party"}[head]
+            parts = [names.name(what, ident), figure or tr(lang, "another figure")]
+            if year:
+                parts.append(tr(lang, "year %(year)s", year=year.group(1)))
+            return " · ".join(parts)
+        return figure or tr(lang, "another part of the result")
 
 
 @dataclass
@@ -45,8 +96,13 @@ class VerifyOutcome:
     differences: list[Difference] = field(default_factory=list)  # all of them
     contract_changes: list[Difference] | None = None  # with the contract it was computed from
     limit: int = LIMIT
+    document: dict[str, Any] | None = None  # the contract (canonical JSON), to name its fields
+    names: Any = None  # sharing.explain_text.Names of the recomputed result
 
-    def format(self) -> str:
+    def format(self, lang: str = "en") -> str:
+        """The outcome as the CLI prints it; in Chinese by names, never by JSON paths."""
+        if lang != "en":
+            return self._format_local(lang)
         lines = [f"contract sha256   {self.contract_sha256}",
                  f"result sha256     {self.result_sha256} (recomputed)",
                  f"stored result     {self.stored_result_sha256}",
@@ -78,6 +134,75 @@ class VerifyOutcome:
             lines.append(_listing("difference", "in the result", self.differences, self.limit,
                                   "in the file", "recomputed"))
         return "\n".join(lines) + "\n"
+
+
+    def _format_local(self, lang: str) -> str:
+        from sharing.explain_text import Names
+
+        from .i18n import ntr, tr
+
+        names = self.names or Names()
+        lines = [tr(lang, "contract sha256 %(hash)s", hash=self.contract_sha256),
+                 tr(lang, "result sha256 %(hash)s (recomputed)", hash=self.result_sha256),
+                 tr(lang, "stored result sha256 %(hash)s", hash=self.stored_result_sha256),
+                 tr(lang, "engine          %(engine)s",
+                    engine=f"benefit-sharing {self.engine_version}")]
+        if self.stored_engine_version != self.engine_version:
+            lines.append(tr(lang, "the file says engine %(version)s",
+                            version=self.stored_engine_version))
+        if not self.stored_hash_ok:
+            lines.append(tr(lang, "the stored result SHA-256 does not match the file's own "
+                            "content: the file was edited after it was computed"))
+        if self.stored_contract_sha256 not in (None, self.contract_sha256):
+            lines.append(tr(lang, "the result was computed from another contract (its "
+                            "contract SHA-256 is %(hash)s)", hash=self.stored_contract_sha256))
+        if self.byte_identical:
+            lines.append(tr(lang, "verified: the result is byte-identical to the one recomputed "
+                            "now") + "（VERIFIED）")
+            return "\n".join(lines) + "\n"
+        if self.identical:
+            lines.append(tr(lang, "verified: the content is identical to the one recomputed now "
+                            "(only the file's formatting differs)") + "（VERIFIED）")
+            return "\n".join(lines) + "\n"
+        lines.append(tr(lang, "differs") + "（DIFFERS）")
+        sections = []
+        if self.contract_changes is not None:
+            sections.append((self.contract_changes, self.document,
+                             ntr(lang, "%(num)d contract field changed",
+                                 "%(num)d contract fields changed", len(self.contract_changes)),
+                             tr(lang, "in the old contract"), tr(lang, "in this one")))
+        elif self.stored_contract_sha256 not in (None, self.contract_sha256):
+            lines.append(tr(lang, "give the contract the result was computed from "
+                            "(--contract-was FILE) to list the contract fields that changed"))
+        # an entry's English ``why`` text differs exactly when its explanation record does,
+        # which is listed rendered in the reader's language
+        shown = [d for d in self.differences if not d.path.endswith(".why")]
+        sections.append((shown, None,
+                         ntr(lang, "%(num)d difference in the result",
+                             "%(num)d differences in the result", len(shown)),
+                         tr(lang, "in the file"), tr(lang, "recomputed")))
+        for diffs, doc, head, a_name, b_name in sections:
+            if len(diffs) > self.limit:
+                head += tr(lang, " (the first %(limit)s shown)", limit=self.limit)
+            lines.append(head + tr(lang, ":"))
+            for d in diffs[:self.limit]:
+                lines.append("  " + d.label(lang, names, doc))
+                lines.append(f"      {a_name}{tr(lang, ':')} {_shown(d, d.stored, lang, names)}"
+                             f"{tr(lang, ';')}  {b_name}{tr(lang, ':')} "
+                             f"{_shown(d, d.recomputed, lang, names)}")
+        return "\n".join(lines) + "\n"
+
+
+def _shown(d: Difference, value: Any, lang: str, names: Any) -> str:
+    """A differing value for a person: an explanation record rendered in ``lang``."""
+    from sharing.explain_text import render
+
+    if d.path.endswith(".explanation") and isinstance(value, dict) and "key" in value:
+        try:
+            return render(value, lang, names)
+        except (KeyError, ValueError, TypeError):
+            pass
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _listing(noun: str, where: str, diffs: list[Difference], limit: int, a_name: str,
@@ -179,17 +304,17 @@ def _entry_differences(a: list[Any], b: list[Any]) -> list[Difference]:
         if k not in ka:
             i, e = kb[k]
             out.append(Difference(f"entries[{i}]", _entry_label(e) + " (missing from the file)",
-                                  None, e.get("amount")))
+                                  None, e.get("amount"), e))
         elif k not in kb:
             i, e = ka[k]
             out.append(Difference(f"entries[{i}]", _entry_label(e) + " (not recomputed)",
-                                  e.get("amount"), None))
+                                  e.get("amount"), None, e))
         else:
             (i, ea), (_j, eb) = ka[k], kb[k]
             for field_name in list(eb) + [f for f in ea if f not in eb]:
                 if ea.get(field_name) != eb.get(field_name):
                     out.append(Difference(f"entries[{i}].{field_name}", _entry_label(ea),
-                                          ea.get(field_name), eb.get(field_name)))
+                                          ea.get(field_name), eb.get(field_name), ea))
     return out
 
 
@@ -261,7 +386,8 @@ def verify_result(stored: Any, contract: Any, contract_was: Any = None,
     ``contract_was``: the contract the result was computed from, to list what changed."""
     from sharing import __version__
     from sharing.api import run_contract
-    from sharing.result import contract_sha256, result_sha256
+    from sharing.explain_text import Names
+    from sharing.result import canonical_json, contract_sha256, result_sha256
 
     raw: bytes | None = None
     if isinstance(stored, bytes):
@@ -288,4 +414,5 @@ def verify_result(stored: Any, contract: Any, contract_was: Any = None,
         difference=None if identical else first_difference(doc, fresh),
         differences=[] if identical else result_differences(doc, fresh),
         contract_changes=None if contract_was is None or identical else
-        contract_differences(contract_was, contract), limit=limit)
+        contract_differences(contract_was, contract), limit=limit,
+        document=json.loads(canonical_json(contract)), names=Names.of_result(fresh))

@@ -45,8 +45,10 @@ def test_check_contract_gives_kind_path_and_messages_in_both_languages():
     assert [(w.kind, w.path) for w in warnings] == [("schedule_gap", "clauses[0].schedule")]
     w = warnings[0]
     assert "years 3–4 (2022–2023)" in w.message
-    assert "第3–4年（2022–2023）" in w.message_zh
+    assert "第3–4年（2022–2023）" in w.text("zh")
     assert w.as_dict()["kind"] == "schedule_gap"
+    assert w.field("zh") == "条款 1 · 分段" and w.field("en") == "clause 1 · schedule"
+    assert w.as_dict("zh")["message"] == w.text("zh")
 
 
 def test_presets_are_clean_except_the_documented_floor_guarantee():
@@ -72,7 +74,7 @@ def test_a_party_with_nothing_and_a_baseline_above_every_amount_are_warned_with_
                                                   ("party_receives_nothing", "parties[0]")]
     assert "every year it claims (2020–2022)" in found[0].message
     assert "a receives nothing in any year (2020–2022)" in found[1].message
-    assert "在任何一年（2020–2022）都没有任何所得" in found[1].message_zh
+    assert "在任何一年（2020–2022）都没有任何所得" in found[1].text("zh")
     doc["clauses"][0]["baseline"] = {"amount": 149}  # 150 > 149 in 2022: 1 yuan is split
     assert check_contract(parse_contract(doc)) == []
 
@@ -84,9 +86,11 @@ def test_sharing_check_prints_hashes_and_warnings_with_paths(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "contract sha256" in proc.stdout and "result sha256" in proc.stdout
     assert "engine          benefit-sharing" in proc.stdout
-    assert "warning clauses[0].schedule [schedule_gap]" in proc.stdout
+    assert "warning clauses[0].schedule [schedule_gap] (clause 1 · schedule)" in proc.stdout
     zh = sharing("check", str(f), "--lang", "zh")
-    assert "没有 split 的分段覆盖" in zh.stdout
+    assert "没有 split 的分段覆盖" in zh.stdout  # the clause has no name: its id
+    assert "警告：条款 1 · 分段（分段未覆盖的年份）" in zh.stdout
+    assert "clauses[0]" not in zh.stdout and "schedule_gap" not in zh.stdout
     as_json = sharing("check", str(f), "--json")
     assert json.loads(as_json.stdout)[0]["path"] == "clauses[0].schedule"
     assert sharing("check", str(f), "--strict").returncode == 1

@@ -119,11 +119,11 @@ def test_static_check_panel_lists_warnings_in_the_page_language(client, lang):
     assert '<code class="path">streams[2]</code>' in panel
     if lang == "en":
         assert "Static check" in panel
-        assert "no clause claims stream land_fee" in panel
+        assert "no clause claims stream 土地出让金 / land fees &lt;b&gt;&amp;&lt;/b&gt;" in panel
         assert "没有任何条款认领" not in panel
     else:
         assert "静态检查" in panel
-        assert "没有任何条款认领 land_fee" in panel
+        assert "没有任何条款认领 土地出让金 / land fees &lt;b&gt;&amp;&lt;/b&gt;" in panel
         assert "no clause claims" not in panel
     assert 'id="static-check-none"' not in panel
 

@@ -215,15 +215,13 @@ def static_check(sha: str, doc: dict | None, result: dict | None = None
     found = cache.get(sha)
     if found is None:
         try:
-            found = [w.as_dict() for w in check_contract(contracts.validate_document(doc),
-                                                         result)]
+            found = check_contract(contracts.validate_document(doc), result)
         except Exception:  # a results page is still worth showing without the panel
             current_app.logger.exception("static check failed for %s", sha)
             return None
         cache.put(sha, found)
-    zh = is_zh()
-    return [{"kind": w["kind"], "path": w["path"],
-             "message": w["message_zh"] if zh else w["message"]} for w in found]
+    lang = "zh" if is_zh() else "en"
+    return [w.as_dict(lang) for w in found]
 
 
 def results_context(sha: str, result: dict, unit: str, doc: dict | None = None) -> dict:
