@@ -23,7 +23,7 @@ from ..i18n import issue_dicts
 from ..results import compare as compare_results
 from ..security import safe_next
 from .common import FormInput, render_form
-from .main import load_result, results_context
+from .main import load_result, page_unit, results_context
 
 bp = Blueprint("scenarios", __name__)
 
@@ -86,8 +86,7 @@ def show(sid: int):
     except InvalidContract as e:  # saved by an older engine that accepted it
         return render_form(sc.document, issue_dicts(e.issues), status=422, source=sc.name,
                            scenario=sc)
-    unit = "wan" if request.args.get("unit") == "wan" else "yuan"
-    ctx = results_context(out.contract_sha256, out.result, unit, sc.document)
+    ctx = results_context(out.contract_sha256, out.result, page_unit(sc.document), sc.document)
     return render_template("results.html", scenario=sc, **ctx)
 
 
