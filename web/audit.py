@@ -123,7 +123,7 @@ def detail_text(detail: str) -> str:
         "scenario": _("scenario"), "name": _("name"), "shared": _("shared"),
         "source": _("submitted from"), "feature": _("feature file"), "passed": _("passed"),
         "computed": _("newly computed"), "engine": _("engine"), "from": _("was"),
-        "to": _("now"),
+        "to": _("now"), "replaced": _("replaced an existing scenario"),
     }
     sources = {"form": _("the form"), "api": _("the JSON API")}
     yes, no = _("yes"), _("no")

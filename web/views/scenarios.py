@@ -53,8 +53,15 @@ def index():
 
 @bp.post("/scenarios")
 def save():
-    """Save the form's contract (``document``) or an earlier run (``run``) under a name."""
+    """Save the form's contract (``document``) or an earlier run (``run``) under a name; a
+    name already taken asks to replace the scenario or keep both (web.scenario_save)."""
+    from .. import scenario_save
+
     name = _name()
+    try:
+        on_duplicate = scenario_save.choice(request.form.get("on_duplicate"))
+    except scenario_save.BadChoice as e:
+        abort(400, str(e))
     if sha := request.form.get("run"):
         doc, result = load_result(sha)
     else:
@@ -70,12 +77,24 @@ def save():
         sha, result = out.contract_sha256, out.result
     if not name:
         name = storage.clean_name(result.get("name") or _("Scenario"))
-    owner = auth.user()
-    sid = storage.save_scenario(storage.db(), name, doc, sha, log=lambda conn, sid: audit.record(
-        "save", sha, result["result_sha256"], {"scenario": sid, "name": name}, conn),
-        owner_id=owner.id if owner is not None else None)
-    flash(_("Saved as “%(name)s”.", name=name), "ok")
-    return redirect(url_for("scenarios.show", sid=sid), code=303)
+    done = scenario_save.save(name, doc, sha, result["result_sha256"], on_duplicate)
+    if isinstance(done, list):  # the name is taken: ask, keeping everything posted
+        kept = [(k, v) for k, v in request.form.items(multi=True)
+                if k not in ("csrf_token", "on_duplicate", "name")]
+        target = scenario_save.replaceable(done)
+        return render_template("scenario_duplicate.html", name=name, existing=done,
+                               target=target, kept=kept,
+                               owners=users.names_by_id(storage.db()),
+                               keep_name=scenario_save.free_name(name)), 409
+    if done.replaced:
+        flash(_("Replaced the saved scenario “%(name)s” with this contract.", name=done.name),
+              "ok")
+    elif on_duplicate == "keep_both":
+        flash(_("Kept both: saved as “%(name)s”; “%(old)s” is unchanged.", name=done.name,
+                old=name), "ok")
+    else:
+        flash(_("Saved as “%(name)s”.", name=done.name), "ok")
+    return redirect(url_for("scenarios.show", sid=done.sid), code=303)
 
 
 @bp.get("/scenarios/<int:sid>")
