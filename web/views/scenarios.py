@@ -20,10 +20,9 @@ from flask_babel import gettext as _
 from .. import audit, auth, contracts, storage, users
 from ..contracts import InvalidContract
 from ..i18n import issue_dicts
-from ..results import compare as compare_results
 from ..security import safe_next
 from .common import FormInput, render_form
-from .main import load_result, page_unit, results_context
+from .main import load_result, page_unit, page_url, results_context
 
 bp = Blueprint("scenarios", __name__)
 
@@ -270,14 +269,12 @@ def share(sid: int):
     return redirect(url_for("scenarios.index"), code=303)
 
 
-@bp.get("/compare")
-def compare():
-    all_sc = storage.list_scenarios(storage.db(), auth.reader_filter())
-    a_id, b_id = request.args.get("a"), request.args.get("b")
-    if not a_id or not b_id:
-        return render_template("compare.html", scenarios=all_sc, cmp=None, a=None, b=None)
+def _comparison(a_id: str | None, b_id: str | None):
+    """(A, B, the comparison) of two saved scenarios the user may read; or a response."""
+    from ..compare_export import comparison
+
     try:
-        a, b = _get(int(a_id)), _get(int(b_id))
+        a, b = _get(int(a_id or "")), _get(int(b_id or ""))
     except ValueError:
         abort(404, _("There is no saved scenario %(id)s.", id=f"{a_id}, {b_id}"))
     outs = []
@@ -285,8 +282,45 @@ def compare():
         try:
             outs.append(contracts.run_document(sc.document))
         except InvalidContract as e:
-            return render_form(sc.document, issue_dicts(e.issues), status=422, source=sc.name,
-                               scenario=sc)
-    cmp = compare_results(outs[0].result, outs[1].result)
-    return render_template("compare.html", scenarios=all_sc, cmp=cmp, a=a, b=b,
-                           ra=outs[0].result, rb=outs[1].result)
+            return None, render_form(sc.document, issue_dicts(e.issues), status=422,
+                                     source=sc.name, scenario=sc)
+    return (a, b, comparison(a.name, a.document, outs[0].result, b.name, b.document,
+                             outs[1].result)), None
+
+
+@bp.get("/compare")
+def compare():
+    all_sc = storage.list_scenarios(storage.db(), auth.reader_filter())
+    a_id, b_id = request.args.get("a"), request.args.get("b")
+    if not a_id or not b_id:
+        return render_template("compare.html", scenarios=all_sc, cmp=None, a=None, b=None)
+    found, refused = _comparison(a_id, b_id)
+    if refused is not None:
+        return refused
+    a, b, c = found
+    return render_template("compare.html", scenarios=all_sc, cmp=c.cmp, c=c, a=a, b=b,
+                           ra=c.ra, rb=c.rb,
+                           unit="wan" if request.args.get("unit") == "wan" else "yuan",
+                           unit_urls={u: page_url(unit=u) for u in ("yuan", "wan")})
+
+
+@bp.get("/compare/download/<name>")
+def compare_download(name: str):
+    """The comparison of ``?a=`` and ``?b=`` as compare.xlsx, compare.csv or compare.pdf."""
+    from .. import compare_export
+    from ..i18n import explain_lang
+    from .main import XLSX, _attachment, _filename
+
+    if name not in ("compare.xlsx", "compare.csv", "compare.pdf"):
+        abort(404, _("There is no download called %(name)s.", name=name))
+    found, refused = _comparison(request.args.get("a"), request.args.get("b"))
+    if refused is not None:
+        return refused
+    a, b, c = found
+    base = _filename(f"{a.name}-{b.name}", "comparison") + f"-{a.id}-{b.id}"
+    if name == "compare.csv":
+        return _attachment(compare_export.to_csv(c), base + ".csv", "text/csv; charset=utf-8")
+    if name == "compare.xlsx":
+        return _attachment(compare_export.to_xlsx(c), base + ".xlsx", XLSX)
+    return _attachment(compare_export.to_pdf(c, explain_lang()), base + ".pdf",
+                       "application/pdf")
