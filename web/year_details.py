@@ -8,12 +8,16 @@ added or subtracted as :class:`~decimal.Decimal` (never a float):
 - revenue: the stream's shareable amount of the year (``streams[id].shareable_by_year``,
   semantics §2: projection × local retention, each rounded);
 - baseline: the year's ``baseline`` entries of the stream (§3.1: the part up to the baseline,
-  to the baseline owner);
+  to the baseline owner); none under ``basis: total``, where the whole amount is split;
 - increment: revenue − baseline, which is max(0, amount − baseline) since a ``baseline`` entry
   is min(amount, baseline) (§3.1); on a year no clause claims, none (the stream is
   ``unclaimed``, §3);
+- into the pool: the ``pool_in`` entries the split clause booked from the increment (§3.4:
+  contributions are taken before the split), shown when a contract has them;
 - each party's share: its ``share`` and ``cap_excess`` entries of the stream (§3.1, §3.2) and
   its ``unclaimed`` entries (what no clause claimed goes to the receiving party, §3).
+
+So revenue = baseline + into the pool + the parties' shares, row by row.
 
 A clause that adds its streams up (``tax_split`` with ``timing: contract`` over several
 streams) books entries with no stream: they form one row for the clause, its revenue the sum
@@ -32,6 +36,7 @@ from .results import D
 BASELINE = "baseline"
 SHARE_KINDS = frozenset({"share", "cap_excess"})
 UNCLAIMED = "unclaimed"
+POOL_IN = "pool_in"
 MONEY_STREAM_KINDS = frozenset({"tax", "fee", "land", "profit", "cost"})
 
 
@@ -45,6 +50,7 @@ class DetailRow:
     increment: Decimal | None
     shares: dict[str, Decimal] = field(default_factory=dict)
     unclaimed: bool = False
+    pool: Decimal = Decimal(0)
     title: str = ""
 
 
@@ -62,6 +68,11 @@ def _clause_streams(doc: dict[str, Any] | None, cid: str) -> list[str]:
     return []
 
 
+def has_pool(details: list[DetailYear]) -> bool:
+    """Whether a row puts money into a risk pool (the table then shows the column)."""
+    return any(row.pool for dy in details for row in dy.rows)
+
+
 def year_details(result: dict[str, Any], doc: dict[str, Any] | None,
                  name: Any = None) -> list[DetailYear]:
     """The detail rows of every year of ``result`` (``doc``: the contract as entered, for the
@@ -75,8 +86,8 @@ def year_details(result: dict[str, Any], doc: dict[str, Any] | None,
     parties = list(result["parties"])
     by_year: dict[int, list[dict[str, Any]]] = {y: [] for y in years}
     for e in result["entries"]:
-        if e["year"] in by_year and (e["kind"] == BASELINE or e["kind"] in SHARE_KINDS
-                                     or e["kind"] == UNCLAIMED):
+        if e["year"] in by_year and (e["kind"] in (BASELINE, UNCLAIMED, POOL_IN)
+                                     or e["kind"] in SHARE_KINDS):
             by_year[e["year"]].append(e)
     out = []
     for i, y in enumerate(years):
@@ -101,20 +112,24 @@ def year_details(result: dict[str, Any], doc: dict[str, Any] | None,
                 text = " + ".join(label("stream", s) for s in sids) or label("clause", ident)
                 title = f"{ident}: {' + '.join(sids)}"
             shares = {p: Decimal(0) for p in parties}
-            base = Decimal(0)
-            claimed = False
+            base = pool = Decimal(0)
+            claimed = has_base = False
             for e in entries:
                 if e["kind"] == BASELINE:
                     base += D(e["amount"])
-                    claimed = True
+                    claimed = has_base = True
+                elif e["kind"] == POOL_IN:
+                    pool += D(e["amount"])
                 elif e["kind"] in SHARE_KINDS:
                     claimed = True
                     if e["party"] in shares:
                         shares[e["party"]] += D(e["amount"])
                 elif e["party"] in shares:  # unclaimed
                     shares[e["party"]] += D(e["amount"])
-            rows.append(DetailRow(text, revenue, base if claimed else None,
+            if not claimed and all(e["kind"] == POOL_IN for e in entries):
+                continue  # a pool's own bookings, not a split of this stream
+            rows.append(DetailRow(text, revenue, base if has_base else None,
                                   revenue - base if claimed else None, shares,
-                                  unclaimed=bool(entries) and not claimed, title=title))
+                                  unclaimed=not claimed, title=title, pool=pool))
         out.append(DetailYear(y, i, rows))
     return out

@@ -361,3 +361,21 @@ def test_compare_downloads_hold_the_totals(client, pair, tmp_path):
     assert "不同的条款" in out and "上海市 的分成比例" in out
     assert "7,232,000.00" in out and "1,446,400.00" in out and "32,464,000.00" in out
     assert client.get("/compare/download/other.txt" + q).status_code == 404
+
+
+def test_the_year_details_show_what_goes_into_a_risk_pool(client):
+    """examples/zhejiang-mountain-sea-guarantee.yaml, 2019 (contract year 1), by hand:
+    VAT 30,000,000 × ramp 0.4 × retention 0.5 = 6,000,000.00; CIT 12,000,000 × 0.3 × 0.4 =
+    1,440,000.00; revenue 7,440,000.00, split as a total (no baseline); into the pool
+    0.15 × 7,440,000 = 1,116,000.00; the rest 6,324,000.00 × 0.8 / 0.12 / 0.08 = 5,059,200.00,
+    758,880.00, 505,920.00 (Pinghu, Qingtian, Songyang). Revenue = pool + shares."""
+    from webhelpers import EXAMPLES
+
+    page = get(client, run(client, form_doc(EXAMPLES / "zhejiang-mountain-sea-guarantee.yaml"))
+               + "?details=1&unit=yuan", "en")
+    row = re.search(r'<tr data-year="2019"[^>]*>(.*?)</tr>', page, re.S).group(1)
+    assert cells(row, "revenue") == ["7,440,000.00"]
+    assert cells(row, "baseline") == ["—"]
+    assert cells(row, "pool") == ["1,116,000.00"]
+    assert cells(row, "share") == ["5,059,200.00", "758,880.00", "505,920.00"]
+    assert "Into the risk pool" in page

@@ -262,17 +262,17 @@ def results_context(sha: str, result: dict, unit: str, doc: dict | None = None) 
     from sharing.ledger import ENTRY_KINDS
 
     from ..i18n import kind_label, local_name, name_of
-    from ..year_details import year_details
+    from ..year_details import has_pool, year_details
 
-    details = request.args.get("details") == "1"
+    details = year_details(result, doc, lambda what, ident: local_name(
+        name_of(result, what, ident))) if request.args.get("details") == "1" else None
     return dict(sha=sha, result=result, chart=chart, kinds=kinds_in(result),
                 checks=static_check(sha, doc, result),
                 year_totals=year_totals(result), unit=unit,
                 contract_unit=contract_unit(doc),
-                details=year_details(result, doc, lambda what, ident: local_name(
-                    name_of(result, what, ident))) if details else None,
+                details=details, details_pool=bool(details) and has_pool(details),
                 unit_urls={u: page_url(unit=u) for u in ("yuan", "wan")},
-                details_url=page_url(details=None if details else "1"),
+                details_url=page_url(details=None if details is not None else "1"),
                 kind_labels={k: kind_label(k) for k in ENTRY_KINDS},
                 party_names={pid: local_name(p["name"]) or pid
                              for pid, p in result["parties"].items()})
