@@ -180,6 +180,26 @@ def openapi_document() -> dict:
                                       "content": {"application/json": {"schema": {
                                           "$ref": "#/components/schemas/Result"}}}},
                               **refused}}},
+            "/api/scenarios": {"post": {
+                "summary": "Save the contract as a scenario; a taken name needs on_duplicate",
+                "parameters": [
+                    {"name": "name", "in": "query", "schema": {"type": "string"},
+                     "description": "the scenario's name (default: the contract's name)"},
+                    {"name": "on_duplicate", "in": "query",
+                     "schema": {"enum": ["replace", "keep_both"]},
+                     "description": "when the name is taken: replace the existing scenario "
+                                    "(its owner or an administrator only) or keep both (the "
+                                    "new one is named NAME (2), …)"}],
+                "requestBody": body,
+                "responses": {
+                    "201": {"description": "saved; Location: its page"},
+                    "200": {"description": "replaced the existing scenario of that name"},
+                    "400": {"description": "on_duplicate is neither replace nor keep_both"},
+                    "403": {"description": "the existing scenario is not the user's to "
+                                           "replace"},
+                    "409": {"description": "the name is taken: error duplicate_name, the "
+                                           "existing scenarios and the choices"},
+                    **refused}}},
             "/api/schema.json": {"get": {"summary": "The contract's JSON Schema",
                                          "responses": {"200": {"description": "JSON Schema"}}}},
         },
