@@ -28,6 +28,14 @@ FIELDS = {
     "discount_rate": "discount rate", "start_year": "start year", "schedule": "schedule",
     "guarantees": "guarantees", "triggers": "triggers", "contributions": "contributions",
     "funded_by": "funding", "parties": "parties", "clauses": "clauses",
+    # more of the schema's keys, for the terms that differ between two contracts (web.compare)
+    "owner": "owner", "basis": "basis", "timing": "timing", "to": "to whom",
+    "successor": "successor", "shape": "shape", "start": "starting share",
+    "cumulative": "cumulative cap", "per_year": "yearly cap", "relocated_year": "relocation year",
+    "pre_relocation_tax": "tax paid before relocation", "unit": "unit", "role": "role",
+    "threshold": "threshold", "floor": "floor", "method": "method", "weights": "weights",
+    "payout_ratio": "payout ratio", "notice_years": "notice years", "term_end": "term end",
+    "price_per_mu": "price per mu", "area_mu": "area (mu)", "description": "description",
 }
 #: The path of an issue about the file as a whole (a loader's or a workbook's).
 WHOLE_FILE = {"(file)": "the file"}

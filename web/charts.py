@@ -1,7 +1,8 @@
 """The results chart, drawn on the server as SVG: no script, no chart library, no CDN.
 
 Stacked bars of each party's receipts by year (negative receipts stack below zero) and, for
-each party, a line of its cumulative net cash flow. Amounts on the axis are in 万元.
+each party, a line of its cumulative net cash flow. Amounts on the axis are in the page's unit
+(``unit``: 万元 or yuan, issue 17 point 3).
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ def _nice(span: float) -> float:
     return 10 * mag
 
 
+def _fmt_tick(v: float, unit: str = "wan") -> str:
+    """An axis tick (the value in yuan) in the page's unit: 万元 or yuan."""
+    if unit == "yuan":
+        return f"{v:,.0f}" if abs(v) >= 1 or v == 0 else f"{v:,.2f}"
+    return _fmt_wan(v)
+
+
 def _fmt_wan(v: float) -> str:
     w = v / 10000
     if abs(w) >= 100:
@@ -41,11 +49,12 @@ def _fmt_wan(v: float) -> str:
 def receipts_svg(years: list[int], parties: list[tuple[str, str]],
                  receipts: dict[str, list[Decimal]], cumulative: dict[str, list[Decimal]],
                  *, title: str, unit_label: str, receipts_label: str,
-                 cumulative_label: str) -> Markup:
-    """``parties``: (id, display name); amounts in yuan. Returns safe SVG markup."""
+                 cumulative_label: str, unit: str = "wan") -> Markup:
+    """``parties``: (id, display name); amounts in yuan, ticks in ``unit`` (``wan`` or
+    ``yuan``; ``unit_label`` names it). Returns safe SVG markup."""
     rows = max(1, len(parties))
     width, height = 960, 352 + 22 * rows
-    left, right, top, bottom = 78, 20, 36, 62 + 22 * rows
+    left, right, top, bottom = (78 if unit == "wan" else 104), 20, 36, 62 + 22 * rows
     n = max(len(years), 1)
     pos_tot = [sum(max(float(receipts[p][i]), 0) for p, _ in parties) for i in range(n)]
     neg_tot = [sum(min(float(receipts[p][i]), 0) for p, _ in parties) for i in range(n)]
@@ -75,7 +84,7 @@ def receipts_svg(years: list[int], parties: list[tuple[str, str]],
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{yy:.1f}" y2="{yy:.1f}" '
                    f'class="{"zero" if abs(v) < step / 1e6 else "grid"}"/>')
         out.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" '
-                   f'class="tick">{escape(_fmt_wan(v))}</text>')
+                   f'class="tick">{escape(_fmt_tick(v, unit))}</text>')
         v += step
     every = max(1, math.ceil(n / 15))
     for i, yr in enumerate(years):

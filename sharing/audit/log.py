@@ -603,6 +603,7 @@ DETAIL_KEYS = {
     "computed": N_("newly computed"), "engine": N_("engine"), "from": N_("was"),
     "to": N_("now"), "feature_sha256": N_("feature file SHA-256"), "summary": N_("counts"),
     "contracts": N_("contracts SHA-256"), "reason": N_("reason"),
+    "replaced": N_("replaced an existing scenario"),
     "previous": N_("previous witness"), "legacy_rows": N_("rows before the key"),
     "legacy_head": N_("head before the key"), "old_key": N_("old key"),
     "new_key": N_("new key"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import audit, contracts
+from .. import audit, auth, contracts
 from ..contracts import InvalidContract
 from ..i18n import issue_dicts
 from ..security import csrf
@@ -79,6 +79,49 @@ def run():
     return resp, 200, headers
 
 
+@bp.post("/scenarios")
+def save_scenario():
+    """Save the body's contract as a scenario: ``?name=`` (default: the contract's name) and,
+    when the name is taken, ``?on_duplicate=replace|keep_both`` (web.scenario_save); without
+    it a taken name gets 409 naming the existing scenario."""
+    from .. import scenario_save, storage
+
+    try:
+        on_duplicate = scenario_save.choice(request.args.get("on_duplicate"))
+    except scenario_save.BadChoice as e:
+        return {"error": "on_duplicate", "message": str(e), "field": "on_duplicate",
+                "value": e.value, "choices": list(scenario_save.CHOICES)}, 400
+    doc, refused = _document()
+    if refused:
+        return refused
+    try:
+        out = contracts.run_document(doc)
+    except InvalidContract as e:
+        return {"valid": False, "issues": issue_dicts(e.issues)}, 422
+    name = storage.clean_name(request.args.get("name") or "") or storage.clean_name(
+        str(out.result.get("name") or _("Scenario")))
+    done = scenario_save.save(name, doc, out.contract_sha256, out.result["result_sha256"],
+                              on_duplicate, source="api")
+    if isinstance(done, list):
+        sc = done[0]
+        may = scenario_save.replaceable(done) is not None
+        return {"error": "duplicate_name",
+                "message": _("A saved scenario is already called “%(name)s” (#%(id)s, %(url)s): "
+                             "send on_duplicate=replace to replace it with this contract, or "
+                             "on_duplicate=keep_both to save this one as “%(other)s”.",
+                             name=sc.name, id=sc.id, url=url_for("scenarios.show", sid=sc.id),
+                             other=scenario_save.free_name(name)),
+                "existing": [{"id": s.id, "name": s.name, "contract_sha256": s.contract_sha256,
+                              "url": url_for("scenarios.show", sid=s.id),
+                              "may_replace": auth.can_change(s)} for s in done],
+                "choices": list(scenario_save.CHOICES) if may else ["keep_both"]}, 409
+    body = {"id": done.sid, "name": done.name, "replaced": done.replaced,
+            "contract_sha256": out.contract_sha256,
+            "result_sha256": out.result["result_sha256"],
+            "url": url_for("scenarios.show", sid=done.sid)}
+    return body, (200 if done.replaced else 201), {"Location": body["url"]}
+
+
 @bp.get("/openapi.json")
 def openapi():
     return openapi_document()
@@ -137,6 +180,26 @@ def openapi_document() -> dict:
                                       "content": {"application/json": {"schema": {
                                           "$ref": "#/components/schemas/Result"}}}},
                               **refused}}},
+            "/api/scenarios": {"post": {
+                "summary": "Save the contract as a scenario; a taken name needs on_duplicate",
+                "parameters": [
+                    {"name": "name", "in": "query", "schema": {"type": "string"},
+                     "description": "the scenario's name (default: the contract's name)"},
+                    {"name": "on_duplicate", "in": "query",
+                     "schema": {"enum": ["replace", "keep_both"]},
+                     "description": "when the name is taken: replace the existing scenario "
+                                    "(its owner or an administrator only) or keep both (the "
+                                    "new one is named NAME (2), …)"}],
+                "requestBody": body,
+                "responses": {
+                    "201": {"description": "saved; Location: its page"},
+                    "200": {"description": "replaced the existing scenario of that name"},
+                    "400": {"description": "on_duplicate is neither replace nor keep_both"},
+                    "403": {"description": "the existing scenario is not the user's to "
+                                           "replace"},
+                    "409": {"description": "the name is taken: error duplicate_name, the "
+                                           "existing scenarios and the choices"},
+                    **refused}}},
             "/api/schema.json": {"get": {"summary": "The contract's JSON Schema",
                                          "responses": {"200": {"description": "JSON Schema"}}}},
         },

@@ -224,6 +224,28 @@ def static_check(sha: str, doc: dict | None, result: dict | None = None
     return [w.as_dict(lang) for w in found]
 
 
+def contract_unit(doc: dict | None) -> str:
+    """The unit the contract was written in (``unit: wan`` or yuan, semantics §1)."""
+    return "wan" if isinstance(doc, dict) and str(doc.get("unit") or "") == "wan" else "yuan"
+
+
+def page_unit(doc: dict | None) -> str:
+    """The unit a results page shows: ``?unit=yuan|wan``, else the contract's own unit."""
+    asked = request.args.get("unit")
+    return asked if asked in ("yuan", "wan") else contract_unit(doc)
+
+
+def page_url(**changes: str | None) -> str:
+    """This page's address with some query parameters changed (None: removed)."""
+    args = {k: v for k, v in request.args.items()}
+    for k, v in changes.items():
+        if v is None:
+            args.pop(k, None)
+        else:
+            args[k] = v
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
 def results_context(sha: str, result: dict, unit: str, doc: dict | None = None) -> dict:
     from ..i18n import local_name as _local
 
@@ -232,15 +254,23 @@ def results_context(sha: str, result: dict, unit: str, doc: dict | None = None) 
     cum = {pid: cumulative(p["net_by_year"]) for pid, p in result["parties"].items()}
     chart = receipts_svg(result["years"], parties, rec, cum,
                          title=_("Receipts by year and cumulative net"),
-                         unit_label=_("万元"), receipts_label=_("receipts"),
-                         cumulative_label=_("cumulative net"))
+                         unit_label=_("万元") if unit == "wan" else _("yuan"),
+                         receipts_label=_("receipts"),
+                         cumulative_label=_("cumulative net"), unit=unit)
     from sharing.ledger import ENTRY_KINDS
 
-    from ..i18n import kind_label, local_name
+    from ..i18n import kind_label, local_name, name_of
+    from ..year_details import has_pool, year_details
 
+    details = year_details(result, doc, lambda what, ident: local_name(
+        name_of(result, what, ident))) if request.args.get("details") == "1" else None
     return dict(sha=sha, result=result, chart=chart, kinds=kinds_in(result),
                 checks=static_check(sha, doc, result),
                 year_totals=year_totals(result), unit=unit,
+                contract_unit=contract_unit(doc),
+                details=details, details_pool=bool(details) and has_pool(details),
+                unit_urls={u: page_url(unit=u) for u in ("yuan", "wan")},
+                details_url=page_url(details=None if details is not None else "1"),
                 kind_labels={k: kind_label(k) for k in ENTRY_KINDS},
                 party_names={pid: local_name(p["name"]) or pid
                              for pid, p in result["parties"].items()})
@@ -264,8 +294,8 @@ def results(sha: str):
     if cacheable and (html := cache.get(key)) is not None:
         return html.replace(CSRF_MARK, generate_csrf())
     doc, result = load_result(sha)
-    unit = "wan" if request.args.get("unit") == "wan" else "yuan"
-    html = render_template("results.html", **results_context(sha, result, unit, doc))
+    html = render_template("results.html",
+                           **results_context(sha, result, page_unit(doc), doc))
     if cacheable and not get_flashed_messages():
         cache.put(key, html.replace(generate_csrf(), CSRF_MARK))
     return html

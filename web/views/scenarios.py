@@ -20,10 +20,9 @@ from flask_babel import gettext as _
 from .. import audit, auth, contracts, storage, users
 from ..contracts import InvalidContract
 from ..i18n import issue_dicts
-from ..results import compare as compare_results
 from ..security import safe_next
 from .common import FormInput, render_form
-from .main import load_result, results_context
+from .main import load_result, page_unit, page_url, results_context
 
 bp = Blueprint("scenarios", __name__)
 
@@ -53,8 +52,15 @@ def index():
 
 @bp.post("/scenarios")
 def save():
-    """Save the form's contract (``document``) or an earlier run (``run``) under a name."""
+    """Save the form's contract (``document``) or an earlier run (``run``) under a name; a
+    name already taken asks to replace the scenario or keep both (web.scenario_save)."""
+    from .. import scenario_save
+
     name = _name()
+    try:
+        on_duplicate = scenario_save.choice(request.form.get("on_duplicate"))
+    except scenario_save.BadChoice as e:
+        abort(400, str(e))
     if sha := request.form.get("run"):
         doc, result = load_result(sha)
     else:
@@ -70,12 +76,24 @@ def save():
         sha, result = out.contract_sha256, out.result
     if not name:
         name = storage.clean_name(result.get("name") or _("Scenario"))
-    owner = auth.user()
-    sid = storage.save_scenario(storage.db(), name, doc, sha, log=lambda conn, sid: audit.record(
-        "save", sha, result["result_sha256"], {"scenario": sid, "name": name}, conn),
-        owner_id=owner.id if owner is not None else None)
-    flash(_("Saved as “%(name)s”.", name=name), "ok")
-    return redirect(url_for("scenarios.show", sid=sid), code=303)
+    done = scenario_save.save(name, doc, sha, result["result_sha256"], on_duplicate)
+    if isinstance(done, list):  # the name is taken: ask, keeping everything posted
+        kept = [(k, v) for k, v in request.form.items(multi=True)
+                if k not in ("csrf_token", "on_duplicate", "name")]
+        target = scenario_save.replaceable(done)
+        return render_template("scenario_duplicate.html", name=name, existing=done,
+                               target=target, kept=kept,
+                               owners=users.names_by_id(storage.db()),
+                               keep_name=scenario_save.free_name(name)), 409
+    if done.replaced:
+        flash(_("Replaced the saved scenario “%(name)s” with this contract.", name=done.name),
+              "ok")
+    elif on_duplicate == "keep_both":
+        flash(_("Kept both: saved as “%(name)s”; “%(old)s” is unchanged.", name=done.name,
+                old=name), "ok")
+    else:
+        flash(_("Saved as “%(name)s”.", name=done.name), "ok")
+    return redirect(url_for("scenarios.show", sid=done.sid), code=303)
 
 
 @bp.get("/scenarios/<int:sid>")
@@ -86,8 +104,7 @@ def show(sid: int):
     except InvalidContract as e:  # saved by an older engine that accepted it
         return render_form(sc.document, issue_dicts(e.issues), status=422, source=sc.name,
                            scenario=sc)
-    unit = "wan" if request.args.get("unit") == "wan" else "yuan"
-    ctx = results_context(out.contract_sha256, out.result, unit, sc.document)
+    ctx = results_context(out.contract_sha256, out.result, page_unit(sc.document), sc.document)
     return render_template("results.html", scenario=sc, **ctx)
 
 
@@ -252,14 +269,12 @@ def share(sid: int):
     return redirect(url_for("scenarios.index"), code=303)
 
 
-@bp.get("/compare")
-def compare():
-    all_sc = storage.list_scenarios(storage.db(), auth.reader_filter())
-    a_id, b_id = request.args.get("a"), request.args.get("b")
-    if not a_id or not b_id:
-        return render_template("compare.html", scenarios=all_sc, cmp=None, a=None, b=None)
+def _comparison(a_id: str | None, b_id: str | None):
+    """(A, B, the comparison) of two saved scenarios the user may read; or a response."""
+    from ..compare_export import comparison
+
     try:
-        a, b = _get(int(a_id)), _get(int(b_id))
+        a, b = _get(int(a_id or "")), _get(int(b_id or ""))
     except ValueError:
         abort(404, _("There is no saved scenario %(id)s.", id=f"{a_id}, {b_id}"))
     outs = []
@@ -267,8 +282,45 @@ def compare():
         try:
             outs.append(contracts.run_document(sc.document))
         except InvalidContract as e:
-            return render_form(sc.document, issue_dicts(e.issues), status=422, source=sc.name,
-                               scenario=sc)
-    cmp = compare_results(outs[0].result, outs[1].result)
-    return render_template("compare.html", scenarios=all_sc, cmp=cmp, a=a, b=b,
-                           ra=outs[0].result, rb=outs[1].result)
+            return None, render_form(sc.document, issue_dicts(e.issues), status=422,
+                                     source=sc.name, scenario=sc)
+    return (a, b, comparison(a.name, a.document, outs[0].result, b.name, b.document,
+                             outs[1].result)), None
+
+
+@bp.get("/compare")
+def compare():
+    all_sc = storage.list_scenarios(storage.db(), auth.reader_filter())
+    a_id, b_id = request.args.get("a"), request.args.get("b")
+    if not a_id or not b_id:
+        return render_template("compare.html", scenarios=all_sc, cmp=None, a=None, b=None)
+    found, refused = _comparison(a_id, b_id)
+    if refused is not None:
+        return refused
+    a, b, c = found
+    return render_template("compare.html", scenarios=all_sc, cmp=c.cmp, c=c, a=a, b=b,
+                           ra=c.ra, rb=c.rb,
+                           unit="wan" if request.args.get("unit") == "wan" else "yuan",
+                           unit_urls={u: page_url(unit=u) for u in ("yuan", "wan")})
+
+
+@bp.get("/compare/download/<name>")
+def compare_download(name: str):
+    """The comparison of ``?a=`` and ``?b=`` as compare.xlsx, compare.csv or compare.pdf."""
+    from .. import compare_export
+    from ..i18n import explain_lang
+    from .main import XLSX, _attachment, _filename
+
+    if name not in ("compare.xlsx", "compare.csv", "compare.pdf"):
+        abort(404, _("There is no download called %(name)s.", name=name))
+    found, refused = _comparison(request.args.get("a"), request.args.get("b"))
+    if refused is not None:
+        return refused
+    a, b, c = found
+    base = _filename(f"{a.name}-{b.name}", "comparison") + f"-{a.id}-{b.id}"
+    if name == "compare.csv":
+        return _attachment(compare_export.to_csv(c), base + ".csv", "text/csv; charset=utf-8")
+    if name == "compare.xlsx":
+        return _attachment(compare_export.to_xlsx(c), base + ".xlsx", XLSX)
+    return _attachment(compare_export.to_pdf(c, explain_lang()), base + ".pdf",
+                       "application/pdf")
