@@ -163,3 +163,90 @@ def test_page_fits_a_phone_and_a_wide_screen(page, live_server, name):
               f"{m['texts']} chart texts, {len(m['small'])} under 11 px")
         assert m["scroll"] <= m["inner"], (name, width, m["scroll"], m["wide"][:8])
         assert not m["small"], (name, width, m["small"][:8])
+
+
+# ---- the menu -----------------------------------------------------------------------------
+
+def test_menu_is_folded_on_a_phone_opens_from_the_keyboard_and_is_open_on_a_wide_screen(
+        page, live_server):
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    page.goto(live_server.url + "/")
+    nav = page.locator("#top-nav")
+    toggle = page.locator("#menu-toggle")
+    assert toggle.is_visible() and not nav.is_visible()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert nav.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    # the links stack one under the other, each a whole line: none wider than the screen
+    boxes = [a.bounding_box() for a in nav.locator("a").all()]
+    assert len(boxes) == 5 and all(b["x"] + b["width"] <= PHONE for b in boxes)
+    assert len({round(b["y"]) for b in boxes}) == 5
+    screenshot(page, "layout-menu-open-390.png")
+    page.keyboard.press("Escape")
+    assert not nav.is_visible()
+    page.set_viewport_size({"width": WIDE, "height": 800})
+    assert nav.is_visible() and not toggle.is_visible()
+    boxes = [a.bounding_box() for a in nav.locator("a").all()]
+    assert len({round(b["y"]) for b in boxes}) == 1  # one row of links
+
+
+# ---- the negotiation charts (point 8) -----------------------------------------------------
+
+TICKS_ON_PLOT = """svg => {
+  const plot = svg.querySelector('rect.plot');
+  const x0 = plot.x.baseVal.value, x1 = x0 + plot.width.baseVal.value;
+  const y0 = plot.y.baseVal.value, y1 = y0 + plot.height.baseVal.value;
+  const off = [];
+  for (const t of svg.querySelectorAll('text.tick.x')) {
+    const x = t.x.baseVal[0].value; if (x < x0 - 0.5 || x > x1 + 0.5) off.push(t.textContent);
+  }
+  for (const t of svg.querySelectorAll('text.tick.y')) {
+    const y = t.y.baseVal[0].value - 5; if (y < y0 - 0.5 || y > y1 + 0.5) off.push(t.textContent);
+  }
+  return off;
+}"""
+
+
+@pytest.mark.parametrize("width", [PHONE, WIDE])
+def test_sweep_chart_title_once_and_every_tick_on_the_plot(page, live_server, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    open_page(page, live_server.url, "sweep")
+    fig = page.locator("figure.chart-npv-by-value").first
+    svg = fig.locator("svg:visible")
+    assert svg.count() == 1
+    title = fig.locator("figcaption").inner_text()
+    assert title == "净现值随参数取值的变化"
+    shown = fig.inner_text()  # every text the reader sees in the figure
+    assert shown.count(title) == 1, shown
+    assert title not in svg.locator("text").all_text_contents()  # not drawn again inside
+    assert svg.evaluate(TICKS_ON_PLOT) == []
+    # the value axis: 万元 or 亿元 named once, in Chinese; the ticks are plain numbers
+    label = svg.locator("text.axis-label.y").text_content()
+    assert label in ("净现值（万元）", "净现值（亿元）"), label
+    assert not [t for t in svg.locator("text.tick").all_text_contents() if "万" in t or "亿" in t]
+
+
+@pytest.mark.parametrize("width", [PHONE, WIDE])
+def test_montecarlo_axis_in_chinese_ticks_on_the_plot_and_statistics_whole(page, live_server,
+                                                                           width):
+    page.set_viewport_size({"width": width, "height": 900})
+    open_page(page, live_server.url, "montecarlo")
+    figs = page.locator("figure.chart-histogram")
+    assert figs.count() == 2
+    for k in range(2):
+        svg = figs.nth(k).locator("svg:visible")
+        assert svg.count() == 1
+        assert svg.evaluate(TICKS_ON_PLOT) == []
+        x_label = svg.locator("text.axis-label.x").text_content()
+        assert x_label in ("净现值（万元）", "净现值（亿元）"), x_label
+        assert svg.locator("text.axis-label.y").text_content() == "情景数"
+        assert "NPV" not in figs.nth(k).inner_text() and "yuan" not in figs.nth(k).inner_text()
+    if width == WIDE:  # the statistics table is whole on a wide screen: nothing to scroll
+        table = page.locator("table.mc-percentiles").first
+        fits = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth,"
+                              " t.getBoundingClientRect().right, window.innerWidth]")
+        assert fits[0] <= fits[1] and fits[2] <= fits[3], fits
+        last = table.locator("thead th").last
+        assert last.inner_text() == "最大值" and last.bounding_box()["x"] + \
+            last.bounding_box()["width"] <= fits[2] + 0.5

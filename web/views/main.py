@@ -234,7 +234,7 @@ def results_context(sha: str, result: dict, unit: str, doc: dict | None = None) 
     cum = {pid: cumulative(p["net_by_year"]) for pid, p in result["parties"].items()}
     chart = receipts_charts(result["years"], parties, rec, cum,
                             title=_("Receipts by year and cumulative net"),
-                            unit=unit, unit_label=_("万元") if unit == "wan" else _("yuan"),
+                            unit=unit, unit_label=_("10k yuan") if unit == "wan" else _("yuan"),
                             amount_label=_("yuan"), receipts_label=_("receipts"),
                             cumulative_label=_("cumulative net"))
     from sharing.ledger import ENTRY_KINDS
