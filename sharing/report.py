@@ -74,6 +74,9 @@ LABELS = {
         "handover": "移交", "ledger_count": "共 {n} 条记录",
         "pages": "第 {n} 页 共 {nb} 页", "report_date": "报告日期",
         "no_exit": "—（未触发退出：条款适用至合同最后一年 {y} 年）",
+        "exit_year": "{y}（{t} 年触发退出，条款适用至 {y} 年；此后各来源全额移交承继方）",
+        "term_total": "合同期合计 {a}–{b}", "cover_npv": "净现值（贴现率）", "all_parties": "各方合计",
+        "cover_note": "净额合计：合同期内各年净现金流之和（元）。净现值：各年末现金流按该方贴现率折现至第 1 年年初。",
         "inputs": "输入数据：各来源逐年总额与可分享额（扣除地方留成后；元，全部年份）", "gross": "总额",
         "shareable": "可分享额", "indicator_unit": "（指标，非货币）",
         "params": "条款参数（上限、保底、比例、门槛等，按合同文件原值）", "field": "字段",
@@ -103,6 +106,11 @@ LABELS = {
         "ledger_count": "{n} entries",
         "pages": "page {n} of {nb}", "report_date": "Report date",
         "no_exit": "— (no exit triggered: the clauses apply to the contract's last year, {y})",
+        "exit_year": "{y} (exit triggered in {t}; the clauses apply up to {y}, then every stream "
+                     "goes whole to the successor)",
+        "term_total": "net total {a}–{b}", "cover_npv": "NPV (discount rate)", "all_parties": "all parties",
+        "cover_note": "Net total: the sum of the years' net cash flows over the term (yuan). NPV: each "
+                      "year-end flow discounted at the party's rate to the start of year 1.",
         "inputs": "Inputs: every stream's gross and shareable amount (after local retention) by year (yuan, all years)", "gross": "gross",
         "shareable": "shareable", "indicator_unit": " (indicator, not money)",
         "params": "Clause parameters (caps, floors, rates, thresholds…, as in the contract file)",
@@ -435,8 +443,7 @@ class _Report:
             [L["period"], f"{years[0]}–{years[-1]}（{len(years)}）" if self.zh else
              f"{years[0]}–{years[-1]} ({len(years)} years)"],
             [L["unit"], L["yuan"].format(u="万元" if c.unit == "wan" else ("元" if self.zh else "yuan"))],
-            [L["last_year"], str(r["last_year"]) if r.get("last_year") is not None else
-             L["no_exit"].format(y=years[-1])],
+            [L["last_year"], self.last_year_text()],
             [L["report_date"], self.report_date],
             [L["engine"], f"{r['engine']['name']} {r['engine']['version']}"],
             [L["contract_hash"], r["contract_sha256"]],
@@ -444,12 +451,28 @@ class _Report:
         ]
         self.table(facts, [45, 135], ["LEFT", "LEFT"], size=8.5, head=False)
         self.h2(L["parties"])
-        rows = [[L["id"], L["name"], L["role"], L["net_total"], L["npv"]]]
+        rows = [[L["name"], L["role"], L["term_total"].format(a=years[0], b=years[-1]),
+                 L["cover_npv"]]]
         for pid, p in r["parties"].items():
             role = ROLE_ZH.get(p["role"], p["role"]) if self.zh else p["role"]
-            rows.append([pid, p.get("name") or pid, role, _grouped(p["net_total"]),
-                         _grouped(p["npv"])])
-        self.table(rows, [24, 78, 16, 31, 31], ["LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"], size=8)
+            rows.append([f"{self.party_name(pid)} ({pid})", role, _grouped(p["net_total"]),
+                         f"{_grouped(p['npv'])} ({_ratio_text(p['discount_rate'])})"])
+        total = sum(_fen(p["net_total"]) for p in r["parties"].values())
+        rows.append([L["all_parties"], "", _yuan(total), ""])
+        self.table(rows, [70, 18, 44, 48], ["LEFT", "LEFT", "RIGHT", "RIGHT"], size=8)
+        self.para(L["cover_note"], 7.5)
+
+    def last_year_text(self) -> str:
+        """The last year L the clauses apply, said in words (semantics §9, exit): the exit
+        year, with the year the trigger fired, or — when no exit was triggered (the clauses run
+        to the contract's last year)."""
+        r = self.r
+        if r.get("last_year") is None:
+            return self.L["no_exit"].format(y=r["years"][-1])
+        fired = [e["year"] for e in r.get("events", []) if e.get("kind") == "exit_triggered"]
+        if not fired:
+            return str(r["last_year"])
+        return self.L["exit_year"].format(y=r["last_year"], t=fired[0])
 
     def terms(self) -> None:
         from sharing.audit.terms import CLAUSE_KIND, describe
