@@ -282,12 +282,12 @@ def tornado(rows: list[dict[str, Any]], party: str,
     vals = [v for r in rows for v in (r["parties"][party]["low"], r["parties"][party]["high"])]
     size, unit = _money(vals, text)
     lo, hi, marks = ticks(min(vals + [0]) / size, max(vals + [0]) / size, 4)
-    label_w = 90 if not lay.legend_below else 0  # a narrow chart puts the path above its bars
-    left = lay.left + label_w - (lay.left - 8 if lay.legend_below else 0)
-    right = lay.width - (14 if lay.legend_below else lay.right - 40)
-    per = 34 if not lay.legend_below else 50
-    height = max(lay.height, lay.top + per * len(rows) + lay.bottom + 20)
-    plot_bottom = height - lay.bottom - 20
+    # wide: the paths left of the bars; narrow: each path on a line above its bars
+    left = 30 if lay.legend_below else 200
+    right = lay.width - (30 if lay.legend_below else 40)
+    per = 50 if lay.legend_below else 34
+    plot_bottom = lay.top + per * len(rows) + 12
+    height = plot_bottom + 70
 
     def sx(x: float) -> float:
         return left + (x - lo) / ((hi - lo) or 1) * (right - left)
@@ -310,7 +310,7 @@ def tornado(rows: list[dict[str, Any]], party: str,
             y += bar / 2
         if lay.legend_below:
             body.append(f'<text x="{left + 2}" y="{y - bar - 6:.1f}" class="legend">'
-                        f'{escape(fit(r["path"], right - left - 4, lay.font))}</text>')
+                        f'{escape(_short(r["path"], right - left - 4, lay.font))}</text>')
         else:
             body.append(f'<text x="{left - 6}" y="{y - bar / 2 + 5:.1f}" text-anchor="end" '
                         f'class="legend">{escape(_short(r["path"], left - 10, lay.font))}'
@@ -325,7 +325,7 @@ def tornado(rows: list[dict[str, Any]], party: str,
                 f'</text><text x="{lay.width / 2}" y="{plot_bottom + 60}" text-anchor="middle"'
                 f' class="axis-key">{escape(fit(text.tornado_key, lay.width - 8, lay.font))}'
                 f'</text>')
-    return _frame(title, body, lay, show_title, height + 10)
+    return _frame(title, body, lay, show_title, height)
 
 
 def _short(path: str, units: float, font: int) -> str:
@@ -351,7 +351,7 @@ def histogram(values: list[int], bins: int = 40, title: str = "NPV distribution"
     span = (hi - lo) / size
     pad = span / 20 if span else max(abs(lo) / size / 20, 1)
     xr = ticks((lo / size) - (0 if span else pad), (hi / size) + (0 if span else pad),
-               3 if lay.legend_below else 5)
+               4 if lay.legend_below else 6)
     yr = ticks(0, max(counts), 4)
     xstep = xr[2][1] - xr[2][0]
     ax, body = _axes(xr, yr, lay, lambda v: number(v, xstep), lambda c: f"{c:,.0f}",

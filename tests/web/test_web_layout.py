@@ -11,7 +11,7 @@ language and unit, no tick outside the plot; the Monte Carlo statistics table fu
 from __future__ import annotations
 
 import pytest
-from webhelpers import DATA, bth_example, screenshot
+from webhelpers import ARTIFACTS, DATA, bth_example, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -159,6 +159,9 @@ def test_page_fits_a_phone_and_a_wide_screen(page, live_server, name):
     for width in (PHONE, WIDE):
         m = measure(page, width)
         screenshot(page, f"layout-{name}-{width}.png")
+        charts = page.locator("svg:visible")
+        for k in range(min(charts.count(), 2)):  # the charts themselves, to look at
+            charts.nth(k).screenshot(path=str(ARTIFACTS / f"layout-{name}-{width}-chart{k}.png"))
         print(f"LAYOUT {name} {width}: scrollWidth {m['scroll']} of {m['inner']}, "
               f"{m['texts']} chart texts, {len(m['small'])} under 11 px")
         assert m["scroll"] <= m["inner"], (name, width, m["scroll"], m["wide"][:8])
@@ -250,3 +253,21 @@ def test_montecarlo_axis_in_chinese_ticks_on_the_plot_and_statistics_whole(page,
         last = table.locator("thead th").last
         assert last.inner_text() == "最大值" and last.bounding_box()["x"] + \
             last.bounding_box()["width"] <= fits[2] + 0.5
+
+
+def test_chart_words_in_english_on_an_english_page(page, live_server):
+    page.set_viewport_size({"width": WIDE, "height": 900})
+    page.goto(live_server.url + "/negotiate?lang=en")
+    assert page.get_attribute("html", "lang") == "en"
+    open_page(page, live_server.url, "montecarlo")
+    svg = page.locator("figure.chart-histogram").first.locator("svg:visible")
+    assert svg.locator("text.axis-label.x").text_content() in ("NPV (10k yuan)",
+                                                                "NPV (100M yuan)")
+    assert svg.locator("text.axis-label.y").text_content() == "scenarios"
+    assert page.locator("figure.chart-histogram figcaption").first.inner_text() == \
+        "NPV of Suzhou (sending)"
+    open_page(page, live_server.url, "sensitivity")
+    svg = page.locator("figure.chart-tornado").first.locator("svg:visible")
+    assert svg.locator("text.axis-label.x").text_content() in (
+        "change in Suzhou (sending)'s NPV (10k yuan)", "change in Suzhou (sending)'s NPV (yuan)")
+    assert svg.locator("text.axis-key").text_content() == "low value blue, high value red"
