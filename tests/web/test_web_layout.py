@@ -1,6 +1,6 @@
 """Every main page from a phone to a wide screen (issue 17 points 2 and 8), in headless Chromium.
 
-At 390 px and at 1280 px: the page is never wider than the viewport (only tables scroll, inside
+At 390 px, 360 px and 1280 px: the page is never wider than the viewport (only tables scroll, inside
 their own box, first column sticky), chart text is at least 11 px as rendered (font size times
 the SVG's scale on screen), the top menu is collapsed on a phone and open on a wide screen.
 The negotiation charts: the sweep chart's title once, the Monte Carlo axis in the reader's
@@ -15,7 +15,7 @@ from webhelpers import ARTIFACTS, DATA, bth_example, screenshot
 
 pytestmark = pytest.mark.browser
 
-PHONE, WIDE = 390, 1280
+PHONE, SMALL, WIDE = 390, 360, 1280
 NEG_EXAMPLE = "incremental-step-split"  # Suzhou 0.3 / Suqian 0.7 in years 1-5
 SHARE = "clauses.increment_split.schedule[0].shares.suzhou"
 GROWTH = "streams.park_vat.growth"
@@ -156,7 +156,7 @@ def measure(page, width: int) -> dict:
 def test_page_fits_a_phone_and_a_wide_screen(page, live_server, name):
     page.set_viewport_size({"width": PHONE, "height": 900})
     open_page(page, live_server.url, name)
-    for width in (PHONE, WIDE):
+    for width in (PHONE, SMALL, WIDE):
         m = measure(page, width)
         screenshot(page, f"layout-{name}-{width}.png")
         charts = page.locator("svg:visible")
