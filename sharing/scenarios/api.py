@@ -87,12 +87,17 @@ def sweep(scenario_doc: dict[str, Any], contract_doc: dict[str, Any] | None = No
 def montecarlo(scenario_doc: dict[str, Any], contract_doc: dict[str, Any] | None = None, *,
                n: int | None = None, seed: int | None = None, progress: Progress = None,
                max_scenarios: int | None = None, engine: str = "local",
-               scheduler: Any = None) -> dict[str, Any]:
+               scheduler: Any = None, chart_text: Any = None,
+               chart_title: Callable[[str], str] | None = None,
+               narrow: bool = False) -> dict[str, Any]:
     """The Monte Carlo document (:func:`.report.mc_document`) plus, per grid point,
-    ``charts[party]``: the histogram of that party's NPV with P5, P50 and P95 marked."""
+    ``charts[party]``: the histogram of that party's NPV with P5, P50 and P95 marked.
+    ``chart_text`` (a :class:`.charts.ChartText`) and ``chart_title`` (party id → title) put
+    the charts in the reader's language; a title given this way is the page's caption, not
+    drawn in the chart. ``narrow``: also ``charts_narrow[party]``, drawn for a phone."""
     import numpy as np
 
-    from .charts import histogram
+    from .charts import ENGLISH, NARROW, histogram
     from .report import mc_document
     from .runner import run_plan
     from .stats import percentile
@@ -106,10 +111,17 @@ def montecarlo(scenario_doc: dict[str, Any], contract_doc: dict[str, Any] | None
         sl = slice(g * plan.n, (g + 1) * plan.n)
         valid = res.valid[sl]
         point["charts"] = {}
+        if narrow:
+            point["charts_narrow"] = {}
         for p, pid in enumerate(plan.parties):
             v = np.sort(res.npv[sl][valid, p])
             marks = {f"P{q}": percentile(v, q) for q in (5, 50, 95)} if len(v) else {}
-            point["charts"][pid] = histogram(v.tolist(), title=f"NPV of {pid}", marks=marks)
+            opts = {"title": chart_title(pid) if chart_title else f"NPV of {pid}",
+                    "marks": marks, "text": chart_text or ENGLISH,
+                    "show_title": chart_title is None}
+            point["charts"][pid] = histogram(v.tolist(), **opts)
+            if narrow:
+                point["charts_narrow"][pid] = histogram(v.tolist(), layout=NARROW, **opts)
     return doc
 
 

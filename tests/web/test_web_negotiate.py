@@ -142,8 +142,9 @@ def test_sweep_points_equal_the_contract_run_alone(client):
     assert 'data-scenario="2"' in invalid and "at most 1" in invalid
     assert "2 of 3 grid points valid" in html
     svg = re.search(r'<figure class="chart-npv-by-value">.*?</figure>', html, re.S).group(0)
-    assert "<svg" in svg and "NPV by parameter value" in svg and "suzhou" in svg
-    ticks = re.findall(r'text-anchor="middle">([0-9.]+)</text>', svg)  # the value axis
+    assert "<svg" in svg and "NPV by parameter value" in svg and "Suzhou" in svg
+    wide = re.search(r'<div class="chart-wide">.*?</div>', svg, re.S).group(0)
+    ticks = re.findall(r'class="tick x" text-anchor="\w+">([0-9.]+)</text>', wide)
     assert ticks == ["0", "0.5", "1", "1.5"], ticks  # 0.2 … 1.5 (1.5 invalid, no point)
 
 
@@ -251,7 +252,8 @@ def test_sensitivity_rows_are_the_changes_of_npv_run_alone(client):
         for pid in ("suzhou", "suqian"):
             change = Decimal(alone["parties"][pid]["npv"]) - Decimal(base["parties"][pid]["npv"])
             assert Decimal(cell(share_row, party=pid, side=side)) == change
-    assert html.count('<figure class="chart-tornado"') == 2 and html.count("<svg") == 2
+    # two parties, each drawn wide and narrow: 2 × 2 = 4 drawings
+    assert html.count('<figure class="chart-tornado"') == 2 and html.count("<svg") == 4
     # the widest swing first: growth moves both NPVs far more than the five-year share
     assert html.index(f'data-path="{GROWTH}"') < html.index(f'data-path="{SHARE}"')
 

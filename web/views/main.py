@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from .. import audit, auth, contracts, exports, storage
-from ..charts import receipts_svg
+from ..charts import receipts_charts
 from ..contracts import InvalidContract
 from ..i18n import issue_dicts
 from ..results import (
@@ -252,11 +252,11 @@ def results_context(sha: str, result: dict, unit: str, doc: dict | None = None) 
     parties = [(pid, _local(p["name"]) or pid) for pid, p in result["parties"].items()]
     rec = receipts_by_year(result)
     cum = {pid: cumulative(p["net_by_year"]) for pid, p in result["parties"].items()}
-    chart = receipts_svg(result["years"], parties, rec, cum,
-                         title=_("Receipts by year and cumulative net"),
-                         unit_label=_("万元") if unit == "wan" else _("yuan"),
-                         receipts_label=_("receipts"),
-                         cumulative_label=_("cumulative net"), unit=unit)
+    chart = receipts_charts(result["years"], parties, rec, cum,
+                            title=_("Receipts by year and cumulative net"),
+                            unit=unit, unit_label=_("10k yuan") if unit == "wan" else _("yuan"),
+                            amount_label=_("yuan"), receipts_label=_("receipts"),
+                            cumulative_label=_("cumulative net"))
     from sharing.ledger import ENTRY_KINDS
 
     from ..i18n import kind_label, local_name, name_of

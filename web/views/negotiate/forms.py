@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
-from xml.sax.saxutils import escape as svg_escape
 
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -150,25 +149,25 @@ def render_page(template: str, form: Form, doc: dict[str, Any] | None = None,
     """The page and its status: ``template`` with the form, the contract choices, the
     contract's parameter paths, party and event names, and this page's query for the
     language switch."""
+    body = render_template(template, form=form, choices=contract_choices(),
+                           paths=parameter_paths(doc), party_names=party_names(doc),
+                           event_names=event_names(),
+                           lang_base=url_for(request.endpoint, **form.small()), **ctx)
+    return body, form.status
+
+
+def party_names(doc: dict[str, Any] | None) -> dict[str, str]:
+    """Party id → its name in the page's language (the id when it has none)."""
     from ...i18n import local_name
 
     parties = {}
     for p in (doc or {}).get("parties") or []:
         if isinstance(p, dict) and p.get("id") is not None:
             parties[str(p["id"])] = local_name(p.get("name")) or str(p["id"])
-    body = render_template(template, form=form, choices=contract_choices(),
-                           paths=parameter_paths(doc), party_names=parties,
-                           event_names=event_names(),
-                           lang_base=url_for(request.endpoint, **form.small()), **ctx)
-    return body, form.status
+    return parties
 
 
 def event_names() -> dict[str, str]:
     """The contract's events in the page's language."""
     return {"cap_reached": _("cap reached"), "guarantee_called": _("guarantee called"),
             "pool_exhausted": _("pool ran dry"), "exit_triggered": _("exit triggered")}
-
-
-def retitle(svg: str, old: str, new: str) -> str:
-    """A chart from the api with its English title in the page's language (escaped)."""
-    return svg.replace(">" + svg_escape(old) + "<", ">" + svg_escape(new) + "<")

@@ -11,16 +11,17 @@ from flask_babel import gettext as _
 
 from ...contracts import InvalidContract
 from . import bp
+from .charts import chart_text
 from .contract import advanced_scenario, read_contract
 from .forms import (
     Form,
     config_limit,
     new_form,
     number_error,
+    party_names,
     path_error,
     preview,
     render_page,
-    retitle,
 )
 
 MAX_SCENARIOS = 20_000  # NEGOTIATE_MAX_SCENARIOS: Monte Carlo draws × grid points
@@ -76,17 +77,16 @@ def montecarlo() -> tuple[str, int]:
         from sharing.scenarios import api
 
         try:
-            out = api.montecarlo(scenario, doc, n=n, seed=seed, max_scenarios=limit)
+            names = party_names(doc)
+            out = api.montecarlo(scenario, doc, n=n, seed=seed, max_scenarios=limit,
+                                 chart_text=chart_text(), narrow=True,
+                                 chart_title=lambda pid: _("NPV of %(party)s",
+                                                           party=names.get(pid, pid)))
         except InvalidContract as e:
             form.issues(e.issues, _mc_place(rows) if rows else
                         (lambda p: "n" if p in ("draws.n", "vary") else None))
         except ValueError as e:
             form.problem("", str(e), 400)
-    if out is not None:
-        for point in out["grid_points"]:
-            for pid in list(point["charts"]):
-                point["charts"][pid] = retitle(point["charts"][pid], f"NPV of {pid}",
-                                               _("NPV of %(party)s", party=pid))
     return render_page("negotiate_montecarlo.html", form, doc, out=out, contract_name=name,
                        rows=range(DRAW_ROWS), limit=limit, events=EVENTS)
 

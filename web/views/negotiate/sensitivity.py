@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 
 from ...contracts import InvalidContract
 from . import bp
+from .charts import tornado_charts
 from .contract import read_contract
-from .forms import new_form, number_error, path_error, preview, render_page, retitle
+from .forms import new_form, number_error, party_names, path_error, preview, render_page
 
 SENSITIVITY_ROWS = 6
 SENSITIVITY_FIELDS = [f"s{r}_{k}" for r in range(SENSITIVITY_ROWS)
@@ -76,8 +77,6 @@ def sensitivity() -> tuple[str, int]:
                 form.error(f"s{row}_path", _("At one of its values the contract is refused: "
                                              "%(reason)s", reason=msg), 400)
     if out is not None:
-        for pid in list(out["charts"]):
-            out["charts"][pid] = retitle(out["charts"][pid], f"Sensitivity of {pid}'s NPV",
-                                         _("Sensitivity of %(party)s's NPV", party=pid))
+        out["charts"] = tornado_charts(out, party_names(doc))
     return render_page("negotiate_sensitivity.html", form, doc, out=out, contract_name=name,
                        rows=range(SENSITIVITY_ROWS))

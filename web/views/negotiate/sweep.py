@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from flask import request
@@ -13,21 +11,21 @@ from flask_babel import gettext as _
 
 from ...contracts import InvalidContract
 from . import bp
+from .charts import sweep_charts
 from .contract import advanced_scenario, read_contract
 from .forms import (
     Form,
     config_limit,
     new_form,
     number_error,
+    party_names,
     path_error,
     preview,
     render_page,
-    retitle,
     split_values,
 )
 
 MAX_GRID = 2_000  # NEGOTIATE_MAX_GRID: sweep grid points (one table row each)
-MAX_CHARTS = 8  # NPV-by-value charts of a two-parameter sweep (one per second value)
 SWEEP_FIELDS = [f"{k}{i}" for i in (1, 2) for k in ("path", "values", "from", "to", "step",
                                                    "balance")] + ["scenario_text"]
 
@@ -67,7 +65,7 @@ def sweep() -> tuple[str, int]:
         except ValueError as e:
             form.problem("", str(e), 400)
     if out is not None:
-        out["chart_list"] = _sweep_charts(out)
+        out["chart_list"] = sweep_charts(out, party_names(doc))
         out["invalid_rows"] = [r for r in out["rows"] if not r["valid"]]
     return render_page("negotiate_sweep.html", form, doc, out=out, contract_name=name)
 
@@ -128,41 +126,3 @@ def _sweep_place(rows: list[int]) -> Callable[[str], str | None]:
             return f"path{rows[-1]}" if rows else "vary"
         return None
     return place
-
-
-def _sweep_charts(out: dict[str, Any]) -> list[dict[str, str]]:
-    """NPV by value per party: the api's chart for one parameter; for two, one chart per
-    value of the second (the first few), drawn by the same chart function."""
-    from sharing.scenarios.charts import npv_by_value
-
-    params = out["parameters"]
-    if len(params) < 2:
-        svg = out["charts"].get("npv_by_value")
-        if not svg:
-            return []
-        title = _("NPV by parameter value")
-        return [{"title": title, "svg": retitle(svg, "NPV by parameter value", title)}]
-    p1 = params[0]
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for row in out["rows"]:
-        key = " · ".join(f"{p} = {row['params'][p]}" for p in params[1:])
-        groups.setdefault(key, []).append(row)
-    charts = []
-    for key, rows in list(groups.items())[:MAX_CHARTS]:
-        xs: list[Any] = []
-        for k, row in enumerate(rows):
-            try:
-                xs.append(Fraction(row["params"][p1]))
-            except (ValueError, ZeroDivisionError):
-                xs.append(k)  # a word (e.g. a shape): its place
-        npvs = {pid: [_fen(r["parties"][pid]["npv"]) if r["valid"] else None for r in rows]
-                for pid in out["parties"]}
-        svg = npv_by_value(xs, npvs, p1, title=_("NPV with %(fixed)s", fixed=key))
-        charts.append({"title": _("NPV by %(path)s, with %(fixed)s", path=p1, fixed=key),
-                       "svg": svg})
-    return charts
-
-
-def _fen(text: str) -> int:
-    """An amount in yuan as whole fen (hundredths), for the chart."""
-    return int(Decimal(text) * 100)
