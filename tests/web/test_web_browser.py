@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import yaml
 from webhelpers import BIG, ROOT, bth_example, load_yaml, screenshot
@@ -135,13 +135,21 @@ def test_a_type_the_example_add_a_clause_and_a_segment(page, live_server, tmp_pa
     expected = cli_result(typed, tmp_path)
     assert page.inner_text("#contract-sha") == expected["contract_sha256"]
     assert page.inner_text("#result-sha") == expected["result_sha256"]
+    # the results open in the contract's own unit: 万元 is yuan / 10,000, shown to 0.01
+    # rounded half up; data-amount keeps the exact yuan
+    def shown(amount: str) -> str:
+        d = Decimal(amount)
+        if example.get("unit") == "wan":
+            d = (d / 10000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return f"{d:,.2f}"
+
     for pid, p in expected["parties"].items():
         for year, amount in zip(expected["years"], p["net_by_year"], strict=True):
             link = page.locator(f'#year-table a[data-party="{pid}"][data-year="{year}"]')
             assert link.get_attribute("data-amount") == amount
-            assert link.inner_text() == f"{Decimal(amount):,.2f}"
+            assert link.inner_text() == shown(amount)
         assert page.inner_text(f'#summary tr[data-party="{pid}"] .net-total') == \
-            f"{Decimal(p['net_total']):,.2f}"
+            shown(p["net_total"])
     assert page.locator("#indicator-table").count() == 1
     # drill-down: click an amount, see its ledger entries and their why
     pid, year = parties[0], expected["years"][0]

@@ -10,6 +10,8 @@ language and unit, no tick outside the plot; the Monte Carlo statistics table fu
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from webhelpers import ARTIFACTS, DATA, bth_example, screenshot
 
@@ -68,7 +70,13 @@ def _results(page, base: str) -> str:
     return page.url.split("?")[0]
 
 
+_SAVED = itertools.count(1)
+
+
 def _save(page, base: str, name: str, start: str | None = None) -> str:
+    """Save the example under ``name`` and a running number: the pages share one server,
+    and a name already taken would ask whether to replace it."""
+    name = f"{name}（{next(_SAVED)}）"
     page.goto(base + "/form?example=" + bth_example().stem)
     page.wait_for_selector('[data-input="clauses[0].id"]')
     if start is not None:
