@@ -37,7 +37,7 @@ def _grouped(amount: str) -> str:
 def render_table(result: dict[str, Any], lang: str = "en") -> str:
     """Years as rows, parties as columns, then totals, NPV and IRR; Chinese names align;
     the labels in ``lang`` through the catalog (sharing.explain_text)."""
-    from sharing.explain_text import gettext
+    from sharing.explain_text import Names, event_label, gettext
 
     def _(text: str) -> str:
         return gettext(lang, text)
@@ -68,8 +68,9 @@ def render_table(result: dict[str, Any], lang: str = "en") -> str:
         out += [line(r) for r in ind]
     if result["events"]:
         out += ["", _("events")]
-        out += [f"  {ev['year']}  {ev['clause']}  {ev['kind']}: {ev['detail']}"
-                for ev in result["events"]]
+        names = Names.of_result(result)
+        out += [f"  {ev['year']}  {names.name('clause', ev['clause'])}  "
+                f"{event_label(ev['kind'], lang)}: {ev['detail']}" for ev in result["events"]]
     if result.get("last_year") is not None:
         out += ["", _("last year of the clauses: {year}").format(year=result["last_year"])]
     return "\n".join(out) + "\n"

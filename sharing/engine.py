@@ -44,11 +44,6 @@ from .clauses.split import SplitClause
 from .derived import derived
 from .kinds import KINDS as _KINDS  # noqa: F401  (checks the clause-kind registry at import)
 from .ledger import ConservationError, Ledger
-from .money import format_yuan
-
-
-def _y(v) -> str:
-    return format_yuan(int(v), grouped=True)
 
 
 @dataclass
@@ -266,5 +261,6 @@ def _handover(contract: Contract, ex: ExitClause, t: int, after: np.ndarray,
         else:
             ledger.post(y, ex.id, s.id, ex.successor, "handover", amount * sign[s.id], why)
     ledger.event(y, ex.id, "handover", after & (ex.last == t - 1),
-                 lambda i: f"from {contract.calendar(t)} every stream goes to {ex.successor}")
+                 lambda i: xpl.why("event.handover", year=xpl.year(contract.calendar(t)),
+                                   party=xpl.party(ex.successor)))
 

@@ -125,6 +125,18 @@ TEMPLATES: dict[str, str] = {
                          "price {price} → {value}",
     "exit.handover": "{stream} {value}: after the last year {year}, handed over whole to "
                      "{party}",
+    # events of the year (§4), each with the numbers that explain it
+    "event.cap_per_year": "{party}'s per-year cap on {subject} binds",
+    "event.cap_cumulative": "{party}'s cumulative cap on {subject} reached",
+    "event.cap_both": "{party}'s per-year cap on {subject} binds and its cumulative cap is "
+                      "reached",
+    "event.handover": "from {year} every stream goes to {party}",
+    "event.exit_triggered": "trigger {n} ({when}) fired; exit year {year} (contract year {k})",
+    "event.pool_full": "pool cap {cap} reached: {wanted} wanted from {clause}, {fits} fits",
+    "event.guarantee_backstopped": "guarantee {n} ({party}): {backstop} paid {value}",
+    "event.guarantee_unpaid": "guarantee {n} ({party}): {value} unpaid, the pool is empty and "
+                              "there is no backstop",
+    "event.pool_exhausted": "the pool could not pay every shortfall this year",
 }
 #: Parameters that name a fixed phrase by its key: the phrase, not the key, is translated.
 #: Translated with the message context WORD_CONTEXT (a contract's own vocabulary, which may
@@ -133,6 +145,9 @@ WORDS: dict[str, str] = {
     "linear": "linear", "step": "step", "flat": "flat",
     "cash": "cash", "land": "land", "project": "project", "tax_stock": "tax_stock",
     "intangible": "intangible",
+    "increment_below": "increment below its threshold",
+    "cumulative_reached": "cumulative receipts reached",
+    "in_year": "in a set year",
 }
 WORD_CONTEXT = "explanation"
 

@@ -174,6 +174,7 @@ def localise(result: dict[str, Any], lang: str) -> dict[str, Any]:
     out["entries"] = [_with_text(e, lang, names) for e in result.get("entries", [])]
     out["indicator_entries"] = [_with_text(e, lang, names)
                                 for e in result.get("indicator_entries", [])]
+    out["events"] = [_with_detail(ev, lang, names) for ev in result.get("events", [])]
     streams = {}
     for sid, st in result.get("streams", {}).items():
         st = dict(st)
@@ -193,6 +194,14 @@ def _with_text(e: dict[str, Any], lang: str, names: Names) -> dict[str, Any]:
     return e
 
 
+def _with_detail(ev: dict[str, Any], lang: str, names: Names) -> dict[str, Any]:
+    if not ev.get("explanation"):
+        return ev
+    ev = dict(ev)
+    ev["detail"] = render(ev["explanation"], lang, names)
+    return ev
+
+
 #: The entry kinds' names (§4), the one vocabulary of every surface (web, CSV, XLSX, PDF).
 KIND_NAMES = {
     "baseline": "baseline", "share": "share", "cap_excess": "cap excess",
@@ -206,6 +215,19 @@ KIND_NAMES = {
 def kind_label(kind: str, lang: str) -> str:
     """An entry kind in the reader's language: 分成 / share."""
     return gettext(lang, KIND_NAMES.get(kind, kind))
+
+
+#: The event kinds' names (§4), for every surface alike.
+EVENT_NAMES = {
+    "cap_reached": "cap reached", "pool_full": "pool full", "pool_exhausted": "pool exhausted",
+    "guarantee_backstopped": "guarantee backstopped", "guarantee_unpaid": "guarantee unpaid",
+    "exit_triggered": "exit triggered", "handover": "handover",
+}
+
+
+def event_label(kind: str, lang: str) -> str:
+    """An event kind in the reader's language: 达到上限 / cap reached."""
+    return gettext(lang, EVENT_NAMES.get(kind, kind))
 
 
 #: Labels of the CLI's table (sharing.cli.render_table).

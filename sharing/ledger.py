@@ -58,7 +58,7 @@ class Event:
     clause: str
     kind: str
     mask: np.ndarray  # bool (S,): the scenarios in which it happened
-    detail: Callable[[int], str]
+    detail: Why  # the event's explanation record (sharing.explain), per scenario
 
 
 class Ledger:

@@ -139,11 +139,6 @@ KIND_ZH = {"baseline": "基数", "share": "分成", "cap_excess": "超上限转�
            "cost": "成本", "pool_in": "划入资金池", "pool_out": "资金池支付", "backstop": "兜底",
            "buyout": "回购价款", "penalty": "违约金", "residual": "资金池余额分配", "handover": "期满移交"}
 ROLE_ZH = {"sending": "飞出地", "receiving": "飞入地", "other": "其他"}
-EVENT_ZH = {"cap_reached": "达到上限", "pool_full": "资金池满", "pool_exhausted": "资金池不足",
-            "guarantee_backstopped": "兜底支付", "guarantee_unpaid": "保底未付",
-            "exit_triggered": "触发退出", "handover": "移交"}
-
-
 def labels(lang: str) -> dict[str, str]:
     """The report's labels in ``lang``, through the one catalog (sharing.explain_text)."""
     from sharing.explain_text import translations
@@ -713,15 +708,18 @@ class _Report:
                        ["LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"], size=6.5)
 
     def events(self) -> None:
+        from sharing.explain_text import Names, event_label
+
         L, r = self.L, self.r
         self.h1(L["events"])
         if not r["events"]:
             self.para(L["no_events"])
             return
         rows = [[L["year"], L["clause"], L["kind"], L["detail"]]]
+        names = Names.of_result(r)
         for ev in r["events"]:
-            kind = f"{EVENT_ZH.get(ev['kind'], ev['kind'])}\n{ev['kind']}" if self.zh else ev["kind"]
-            rows.append([str(ev["year"]), ev["clause"], kind, ev["detail"]])
+            rows.append([str(ev["year"]), names.name("clause", ev["clause"]),
+                         event_label(ev["kind"], self.lang), ev["detail"]])
         self.table(rows, [12, 30, 30, 108], ["LEFT"] * 4, size=7)
 
 

@@ -39,7 +39,7 @@ def _ratio(x) -> str:
 
 #: Fields holding text rendered from an explanation record, in the document's language:
 #: left out of the result hash, so a language never changes it (schemas.result).
-TEXT_FIELDS = ("why", "lang")
+TEXT_FIELDS = ("why", "detail", "lang")
 
 
 def to_json(run: Run, s: int = 0, *, explain: bool = True, lang: str = "en") -> dict[str, Any]:
@@ -98,8 +98,12 @@ def to_json(run: Run, s: int = 0, *, explain: bool = True, lang: str = "en") -> 
 
     entries = [x for x in (entry(e) for e in led.entries) if x is not None]
     ind_entries = [x for x in (entry(e, True) for e in led.indicator_entries) if x is not None]
-    events = [{"year": c.calendar(ev.year + 1), "clause": ev.clause, "kind": ev.kind,
-               "detail": ev.detail(s)} for ev in led.events if ev.mask[s]]
+    def event(ev) -> dict[str, Any]:
+        record = ev.detail(s)
+        return {"year": c.calendar(ev.year + 1), "clause": ev.clause, "kind": ev.kind,
+                "explanation": record, "detail": render(record, lang, names)}
+
+    events = [event(ev) for ev in led.events if ev.mask[s]]
     events.sort(key=lambda ev: ev["year"])
     streams: dict[str, Any] = {}
     projections = c._derived.get("projections", {})
@@ -157,7 +161,7 @@ def structured(doc: dict[str, Any]) -> dict[str, Any]:
     """A result without its rendered texts (TEXT_FIELDS) and its hash: what the hash is
     taken over, the same in every language."""
     body = {k: v for k, v in doc.items() if k != "result_sha256" and k not in TEXT_FIELDS}
-    for key in ("entries", "indicator_entries"):
+    for key in ("entries", "indicator_entries", "events"):
         if key in body:
             body[key] = [{k: v for k, v in e.items() if k not in TEXT_FIELDS}
                          for e in body[key]]

@@ -154,3 +154,39 @@ def test_unequal_remainders_are_not_called_a_tie():
     got = _tie_entries("100.01", "{a: 0.3, b: 0.7, c: 0}")
     assert got["b"]["amount"] == "70.01"
     assert {got[p]["explanation"]["key"] for p in "ab"} == {"split.share_rounded"}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_event_details_have_no_english_words_in_chinese(path):
+    """An event's detail is rendered from its record like an entry's why (§4): in zh-CN it
+    reads in Chinese, with names, whatever the engine's own language."""
+    contract = load_file(str(path))
+    zh = localise(run_contract(contract), "zh")
+    names = Names.of_contract(contract)
+    user = {i for m in names.maps.values() for i in m} | {
+        n for m in names.maps.values() for n in m.values()}  # as the entries' test above
+    for ev in zh["events"]:
+        text = ev["detail"]
+        for u in sorted(user, key=len, reverse=True):
+            if u:
+                text = text.replace(u, "")
+        assert not set(re.findall(r"[A-Za-z]{2,}", text)) - ALLOWED, ev["detail"]
+
+
+def test_a_cap_event_names_the_party_and_the_stream_in_both_languages():
+    """The relocated firm's example reaches Beijing's cumulative cap (examples/bth-92hao-
+    relocation.yaml, a per-stream cap): the event says whose cap on which stream, by name."""
+    contract = load_file(str(ROOT / "examples" / "bth-92hao-relocation.yaml"))
+    en = run_contract(contract)
+    caps = [ev for ev in en["events"] if ev["kind"] == "cap_reached"]
+    assert caps
+    names = Names.of_contract(contract)
+    zh = localise(en, "zh")
+    for ev, ev_zh in zip(caps, [e for e in zh["events"] if e["kind"] == "cap_reached"],
+                         strict=True):
+        p = ev["explanation"]["params"]
+        party, stream = names.name("party", p["party"]["party"]), names.name(
+            "stream", p["subject"]["stream"])
+        assert ev["detail"] == f"{party}'s cumulative cap on {stream} reached"
+        assert ev_zh["detail"] == f"{party}对{stream}的累计上限已达到"
+        assert ev_zh["explanation"] == ev["explanation"]

@@ -243,16 +243,10 @@ def role_label(role: str) -> str:
 
 
 def event_label(kind: str) -> str:
-    return _labels("event", _event_labels).get(kind, kind)
+    """An event kind in the request's language (sharing.explain_text.EVENT_NAMES)."""
+    from sharing.explain_text import event_label as label
 
-
-def _event_labels() -> dict[str, str]:
-    return {"cap_reached": gettext("cap reached"), "pool_full": gettext("pool full"),
-            "pool_exhausted": gettext("pool exhausted"),
-            "guarantee_backstopped": gettext("guarantee backstopped"),
-            "guarantee_unpaid": gettext("guarantee unpaid"),
-            "exit_triggered": gettext("exit triggered"),
-            "handover": gettext("handover")}
+    return label(kind, explain_lang())
 
 
 # ---- contract errors in the user's language ---------------------------------------------

@@ -118,12 +118,12 @@ def catalog() -> Catalog:
     for msg in TEMPLATES.values():  # explanation templates of ledger entries
         cat.add(msg, locations=[("sharing/explain.py", 0)],
                 flags=("python-brace-format",) if "{" in msg else ())
-    from sharing.explain_text import KIND_NAMES, LEDGER_HEADERS, TABLE_LABELS
+    from sharing.explain_text import EVENT_NAMES, KIND_NAMES, LEDGER_HEADERS, TABLE_LABELS
     from sharing.field_names import FIELDS, ITEMS, WHOLE_FILE
 
     for msg in (*ITEMS.values(), *FIELDS.values(), *WHOLE_FILE.values(), "share of {party}"):
         cat.add(msg, locations=[("sharing/field_names.py", 0)])
-    for msg in (*KIND_NAMES.values(), *LEDGER_HEADERS, *TABLE_LABELS):
+    for msg in (*KIND_NAMES.values(), *EVENT_NAMES.values(), *LEDGER_HEADERS, *TABLE_LABELS):
         cat.add(msg, locations=[("sharing/explain_text.py", 0)])
     for msg in WORDS.values():
         cat.add(msg, locations=[("sharing/explain.py", 0)], context=WORD_CONTEXT)

@@ -27,6 +27,8 @@ from typing import Any
 
 from schemas.numbers import MAX_DIGITS, decimal_in_bounds
 
+from ..explain_text import EVENT_NAMES, KIND_NAMES
+
 RECEIPT_KINDS = ("baseline", "share", "cap_excess", "dividend", "loss")
 ENTRY_KINDS = ("baseline", "share", "cap_excess", "unclaimed", "contribution", "dividend",
                "retained", "loss", "cost", "pool_in", "pool_out", "backstop", "buyout",
@@ -41,6 +43,18 @@ KIND_ZH = {"基数": "baseline", "分成": "share", "超上限转分": "cap_exce
 EVENT_ZH = {"达到上限": "cap_reached", "资金池满": "pool_full", "资金池不足": "pool_exhausted",
             "兜底支付": "guarantee_backstopped", "保底未付": "guarantee_unpaid",
             "触发退出": "exit_triggered", "退出": "exit_triggered", "移交": "handover"}
+
+
+def _shown_words(names: dict[str, str]) -> dict[str, str]:
+    """The Chinese words the pages, downloads and PDF show for each kind (the one catalog),
+    so an auditor can copy a kind from a page into a step."""
+    from ..explain_text import gettext
+
+    return {gettext("zh", text): kind for kind, text in names.items()}
+
+
+KIND_ZH |= {w: k for w, k in _shown_words(KIND_NAMES).items() if w not in KIND_ZH}
+EVENT_ZH |= {w: k for w, k in _shown_words(EVENT_NAMES).items() if w not in EVENT_ZH}
 
 
 class AuditError(Exception):
@@ -316,7 +330,8 @@ def _cap_years(s: Subject, clause: str, stream: str | None) -> list[int]:
     evs = s.events("cap_reached", c)
     if stream is not None:
         sid = s.stream(stream)
-        evs = [ev for ev in evs if f"cap on {sid} " in ev["detail"] + " "]
+        evs = [ev for ev in evs
+               if (ev.get("explanation") or {}).get("params", {}).get("subject") == {"stream": sid}]
     return sorted(ev["year"] for ev in evs)
 
 

@@ -31,10 +31,6 @@ from ..money import INT64_SAFE, format_yuan, mul_round, round_half_up
 from ..streams import MAX_FEN
 
 
-def _y(v) -> str:
-    return format_yuan(int(v), grouped=True)
-
-
 def _full(scenarios: int, v: int) -> np.ndarray:
     """One price for every scenario: int64, or Python integers past int64's safe range (a
     price over the ledger's limit, which the settlement reports)."""
@@ -114,9 +110,9 @@ class ExitClause:
             self.last[now] = exit_year
             pending &= ~now
             ledger.event(t - 1, self.id, "exit_triggered", now,
-                         lambda s, i=i, tr=tr, e=exit_year:
-                         f"trigger {i + 1} ({tr.when}) fired; exit year "
-                         f"{self.c.calendar(e)} (contract year {e})")
+                         lambda s, i=i, tr=tr, e=exit_year: xpl.why(
+                             "event.exit_triggered", n=xpl.num(i + 1), when=xpl.word(tr.when),
+                             year=xpl.year(self.c.calendar(e)), k=xpl.num(e)))
 
     # ---- step 8: settlement ----------------------------------------------------------------
     def price(self, price, E: int, scenarios: int,

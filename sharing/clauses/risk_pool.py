@@ -17,12 +17,8 @@ from schemas.contract import Contract, FloorOfContributions, RiskPool
 from .. import explain as xpl
 from ..derived import derived
 from ..ledger import Ledger
-from ..money import Shares, allocate, format_yuan, mul_round, round_half_up
+from ..money import Shares, allocate, mul_round, round_half_up
 from .split import Unit
-
-
-def _y(v) -> str:
-    return format_yuan(int(v), grouped=True)
 
 
 class PoolClause:
@@ -66,8 +62,9 @@ class PoolClause:
                 first = cut & ~self.full_seen
                 self.full_seen |= cut
                 ledger.event(y, self.id, "pool_full", first,
-                             lambda s, w=wanted, f=fit: f"pool cap {_y(self.cap)} reached: "
-                             f"{_y(w[s])} wanted from {clause_id}, {_y(f[s])} fits")
+                             lambda s, w=wanted, f=fit: xpl.why(
+                                 "event.pool_full", cap=xpl.fen(self.cap), wanted=xpl.fen(w[s]),
+                                 clause=xpl.clause(clause_id), fits=xpl.fen(f[s])))
             else:
                 fit = wanted
             self.balance = self.balance + fit
@@ -129,15 +126,17 @@ class PoolClause:
                 ledger.post(y, self.id, None, g.party, "backstop", rest, why)
                 ledger.post(y, self.id, None, b, "backstop", -rest, why)
                 ledger.event(y, self.id, "guarantee_backstopped", left,
-                             lambda s, r=rest, gi=gi, g=g, b=b:
-                             f"guarantee {gi + 1} ({g.party}): {b} paid "
-                             f"{_y(r[s])}")
+                             lambda s, r=rest, gi=gi, g=g, b=b: xpl.why(
+                                 "event.guarantee_backstopped", n=xpl.num(gi + 1),
+                                 party=xpl.party(g.party), backstop=xpl.party(b),
+                                 value=xpl.fen(r[s])))
             else:
                 ledger.event(y, self.id, "guarantee_unpaid", left,
-                             lambda s, r=rest, gi=gi, g=g: f"guarantee {gi + 1} ({g.party}): {_y(r[s])} "
-                             f"unpaid, the pool is empty and there is no backstop")
+                             lambda s, r=rest, gi=gi, g=g: xpl.why(
+                                 "event.guarantee_unpaid", n=xpl.num(gi + 1),
+                                 party=xpl.party(g.party), value=xpl.fen(r[s])))
         ledger.event(y, self.id, "pool_exhausted", exhausted,
-                     lambda s: "the pool could not pay every shortfall this year")
+                     lambda s: xpl.why("event.pool_exhausted"))
 
     # ---- step 8: residual ------------------------------------------------------------------
     def residual(self, t: int, last: np.ndarray, ledger: Ledger) -> None:

@@ -331,14 +331,14 @@ class SplitClause:
         excess = x - allowed
         mask = (per_year_binds if reached is None else reached if per_year_binds is None
                 else per_year_binds | reached)
-        label = u.stream or self.id
+        subject = xpl.stream(u.stream) if u.stream else xpl.clause(self.id)
 
-        def detail(s: int, pb=per_year_binds, r=reached) -> str:
+        def detail(s: int, pb=per_year_binds, r=reached) -> xpl.Record:
             binds = pb is not None and bool(pb[s])
             hit = r is not None and bool(r[s])
-            return (f"{self.cap_party}'s cap on {label} " +
-                    ("per-year cap binds" if binds else "") + (" and " if binds and hit else "") +
-                    ("cumulative cap reached" if hit else ""))
+            key = ("event.cap_both" if binds and hit else "event.cap_per_year" if binds
+                   else "event.cap_cumulative")
+            return xpl.why(key, party=xpl.party(self.cap_party), subject=subject)
         ledger.event(t - 1, self.id, "cap_reached", mask, detail)
 
         def why_cap(s: int) -> xpl.Record:

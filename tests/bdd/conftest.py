@@ -665,8 +665,15 @@ def raises_never(sc: Scenario, cid: str, kind: str) -> None:
 def event_amount(sc: Scenario, kind: str, year: int, amount: int) -> None:
     evs = [ev for ev in sc.res["events"] if ev["kind"] == kind and ev["year"] == year]
     assert evs, f"no {kind} event in {year}"
+    def amounts(v) -> set[int]:  # every whole-fen amount in the event's explanation record
+        if isinstance(v, dict):
+            return ({v["fen"]} if "fen" in v else set()).union(*map(amounts, v.values()))
+        if isinstance(v, list):
+            return set().union(*map(amounts, v))
+        return set()
+
+    found = set().union(*(amounts(ev["explanation"]) for ev in evs))
     text = " ".join(str(ev["detail"]) for ev in evs)
-    found = {fen(m) for m in re.findall(r"-?\d+(?:,\d{3})*\.\d{2}", text)}
     assert amount in found, f"the {kind} event of {year} does not name {show(amount)}: {text}"
 
 
