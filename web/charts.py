@@ -165,14 +165,14 @@ def receipts_svg(years: list[int], parties: list[tuple[str, str]],
                f'class="legend">{escape(cumulative_label)}</text>')
     for j, (pid, name) in enumerate(parties):
         yy = ly + line * (j + 1)
-        label = _fit(f"{name} ({pid})", width - key_x - 3.6 * f - 4, f)
-        out.append(f'<rect x="{key_x}" y="{yy - f + 2:.1f}" width="{f - 2}" height="{f - 2}" '
+        label = _fit(name or pid, width - key_x - 3.6 * f - 4, f)  # a name; the id as tooltip
+        out.append(f'<g><title>{escape(pid)}</title><rect x="{key_x}" y="{yy - f + 2:.1f}" width="{f - 2}" height="{f - 2}" '
                    f'fill="{PALETTE[j % len(PALETTE)]}"/>')
         out.append(f'<line x1="{key_x + f + 2}" x2="{key_x + 2.8 * f:.1f}" '
                    f'y1="{yy - f / 3:.1f}" y2="{yy - f / 3:.1f}" '
                    f'stroke="{LINE[j % len(LINE)]}" stroke-width="2" stroke-dasharray="6 3"/>')
         out.append(f'<text x="{key_x + 3.4 * f:.1f}" y="{yy:.1f}" class="legend">'
-                   f'{escape(label)}</text>')
+                   f'{escape(label)}</text></g>')
     out.append("</svg>")
     return Markup("".join(out))
 
