@@ -77,20 +77,25 @@ def render_table(result: dict[str, Any], lang: str = "en") -> str:
 
 
 def render_csv(result: dict[str, Any], lang: str = "en") -> str:
-    """The ledger, one entry a row, after a commented header naming hash and version; names,
-    kinds and explanations in ``lang`` (sharing.explain_text)."""
-    from sharing.explain_text import ledger_headers, ledger_rows
+    """The ledger, one entry a row, its header the first row (for filters and pivot tables)
+    and the provenance (name, engine, hashes) after the table as ``#`` lines, as the web's
+    downloads; names, kinds and explanations in ``lang`` (sharing.explain_text)."""
+    from sharing.explain_text import gettext, ledger_headers, ledger_rows
 
-    from .cells import csv_row, header_line
+    from .cells import csv_row, provenance_block
 
     buf = io.StringIO()
-    buf.write(f"# {header_line(result['name'])}\n# engine {result['engine']['name']} "
-              f"{result['engine']['version']}; contract sha256 {result['contract_sha256']}; "
-              f"result sha256 {result['result_sha256']}\n")
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(ledger_headers(lang))
     for row in ledger_rows(result, lang):
         w.writerow(csv_row(row))  # user text neutralised against spreadsheet formulas
+    eng = result["engine"]
+    buf.write(provenance_block([
+        result.get("name") or "",
+        gettext(lang, "engine %(name)s %(version)s") % {"name": eng["name"],
+                                                         "version": eng["version"]},
+        gettext(lang, "contract SHA-256 %(sha)s") % {"sha": result["contract_sha256"]},
+        gettext(lang, "result SHA-256 %(sha)s") % {"sha": result["result_sha256"]}]))
     return buf.getvalue()
 
 

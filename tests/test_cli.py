@@ -90,9 +90,11 @@ def test_table_and_csv_and_output_file(tmp_path):
     done = run("run", str(HANGZHOU), "--format", "csv", "--lang", "en", "--output", str(out))
     assert done.returncode == 0 and done.stdout == ""
     text = out.read_text("utf-8")
-    assert "contract sha256" in text.splitlines()[1]
-    assert "result sha256" in text.splitlines()[1]
-    rows = list(csv.reader(io.StringIO("\n".join(text.splitlines()[2:]))))
+    # the header is the first row; the provenance follows the table as "#" lines
+    table, _, provenance = text.partition("\n\n# ")
+    assert "contract SHA-256 " in provenance and "result SHA-256 " in provenance
+    rows = list(csv.reader(io.StringIO(table)))
+    assert not any(r and r[0].startswith("#") for r in rows)
     assert rows[0] == ["year", "clause", "stream", "party", "kind", "amount (yuan)",
                        "explanation"]
     # the party by its name as the contract gives it; the clause has none, so its id
@@ -103,7 +105,9 @@ def test_table_and_csv_and_output_file(tmp_path):
 def test_csv_in_chinese_explains_in_chinese_with_names(tmp_path):
     done = run("run", str(HANGZHOU), "--format", "csv", "--lang", "zh")
     assert done.returncode == 0
-    rows = list(csv.reader(io.StringIO("\n".join(done.stdout.splitlines()[2:]))))
+    table, _, provenance = done.stdout.partition("\n\n# ")
+    assert "合同 SHA-256 " in provenance
+    rows = list(csv.reader(io.StringIO(table)))
     assert rows[0] == ["年度", "条款", "收入流", "参与方", "类型", "金额（元）", "依据"]
     share = next(r for r in rows[1:] if r[0] == "2021" and r[3] == "杭州市（飞出地）")
     # 0.30 × (10,200,000 − 6,500,000) = 1,110,000, worked by hand
