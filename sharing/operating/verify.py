@@ -74,7 +74,7 @@ class StatementCheck:
 
 def _engine(doc: dict[str, Any]) -> str | None:
     e = doc.get("engine")
-    return f"{e.get('name')} {e.get('version')}" if isinstance(e, dict) else None
+    return str(e.get("version")) if isinstance(e, dict) else None
 
 
 def _count_differences(a: Any, b: Any) -> int:
