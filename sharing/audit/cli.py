@@ -395,8 +395,10 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("verify", help="recompute a result and confirm it is byte-identical, or "
-                       "show the first difference")
-    p.add_argument("result", metavar="RESULT.json")
+                       "show the first difference; recompute a settlement statement from its "
+                       "inputs and name the input that differs")
+    p.add_argument("result", metavar="RESULT.json", help="a result, or a settlement statement "
+                   "(sharing settle --format json)")
     p.add_argument("file", metavar="CONTRACT")
     p.add_argument("--contract-was", metavar="FILE", help="the contract the result was computed "
                    "from: list every contract field that differs")
