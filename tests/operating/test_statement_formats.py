@@ -151,3 +151,37 @@ def test_binary_formats_through_settle(tmp_path):
 def test_render_statement_refuses_an_unknown_format(doc):
     with pytest.raises(ValueError, match="docx"):
         render_statement(doc, "docx", "zh")
+
+
+def _statement(case, year: int, previous: bool = False):
+    inputs = read_inputs(str(case / "contract.yaml"), actuals=str(case / "actuals.csv"),
+                         transfers=str(case / "transfers.csv"),
+                         previous=str(case / "previous.json") if previous else None,
+                         through=year)
+    return statement(inputs, year)
+
+
+def test_xlsx_lists_the_advance_payment_and_the_adjustment():
+    from .conftest import CASE02, CASE03
+
+    # Case 03: Sanming paid Fuzhou 300,000.00 in December 2022 for 2023, not counted in
+    # 2022; the pair fuzhou→sanming (positive: Fuzhou owes) reads it −300,000.00. Balance
+    # −1,399,999.99 − (500,000.00 − 1,000,000.00) = −899,999.99: Sanming pays Fuzhou.
+    wb = _book(render_statement(_statement(CASE03, 2022), "xlsx", "en"))
+    ws = wb["Statement"]
+    head, row = _pair_row(ws, "party listed first")
+    fig = dict(zip(head, row, strict=False))
+    assert (fig["payer"], fig["payee"]) == ("三明市", "福州市")
+    assert Decimal(str(fig["amount due (yuan)"])) == Decimal("899999.99")
+    assert Decimal(str(fig["paid in advance (not counted)"])) == Decimal("-300000.00")
+    rows = _rows(ws)
+    adv = next(r for r in rows if r[0] == "2022-12-28")
+    assert adv[1:3] == ["三明市", "福州市"] and Decimal(str(adv[3])) == Decimal("300000.00")
+    assert adv[4] == 2023
+    # Case 02: adjustment (−3,000,000 − 2,400,000) − (−6,600,000) = +1,200,000.00
+    wb = _book(render_statement(_statement(CASE02, 2023, previous=True), "xlsx", "zh"))
+    head, row = _pair_row(wb["结算单"], "甲方（列于前者）")
+    fig = dict(zip(head, row, strict=False))
+    assert Decimal(str(fig["对上期结算单的调整"])) == Decimal("1200000.00")
+    hashes = {r[0] for r in _rows(wb["输入文件哈希值"]) if r[0]}
+    assert {"合同", "实际入库数", "划转记录", "上期结算单"} <= hashes

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -106,3 +107,30 @@ def test_an_unreadable_input_exits_2(stored, capsys, tmp_path):
                         "--actuals", str(tmp_path / "missing.csv"))
     assert code == 2
     assert "missing.csv" in out
+
+
+def test_a_changed_previous_statement_is_named(capsys, tmp_path):
+    from .conftest import CASE02
+
+    args = ["--actuals", str(CASE02 / "actuals.csv"), "--transfers",
+            str(CASE02 / "transfers.csv")]
+    path = tmp_path / "statement-2023.json"
+    assert main(["settle", str(CASE02 / "contract.yaml"), "--year", "2023", "--format", "json",
+                 "-o", str(path), "--previous", str(CASE02 / "previous.json"), *args]) == 0
+    capsys.readouterr()
+    prev = json.loads((CASE02 / "previous.json").read_text("utf-8"))
+    # the 2022 statement with 2022's share 3,700,000.00 instead of 3,600,000.00: cumulative
+    # −6,700,000.00; with the balance kept consistent (§6.4a) the file is usable
+    pair = prev["settlement"]["pairs"]["guangzhou->qingyuan"]
+    pair["cumulative_entitlement"] = "-6700000.00"
+    pair["balance_due"] = str(Decimal(pair["balance_due"]) - 100000)
+    edited = tmp_path / "previous.json"
+    edited.write_text(json.dumps(prev, ensure_ascii=False), "utf-8")
+    code = main(["verify", str(path), str(CASE02 / "contract.yaml"), "--lang", "en",
+                 "--previous", str(edited), *args])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "previous statement differs from the one the statement was computed from" in out
+    # adjustment now (−3,000,000 − 2,400,000) − (−6,700,000) = +1,300,000.00
+    assert "adjustment against the previous statement: 1200000.00 on the statement, " \
+           "1300000.00 recomputed" in out
