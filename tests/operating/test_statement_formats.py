@@ -167,7 +167,15 @@ def test_xlsx_lists_the_advance_payment_and_the_adjustment():
     # Case 03: Sanming paid Fuzhou 300,000.00 in December 2022 for 2023, not counted in
     # 2022; the pair fuzhou→sanming (positive: Fuzhou owes) reads it −300,000.00. Balance
     # −1,399,999.99 − (500,000.00 − 1,000,000.00) = −899,999.99: Sanming pays Fuzhou.
-    wb = _book(render_statement(_statement(CASE03, 2022), "xlsx", "en"))
+    data = render_statement(_statement(CASE03, 2022), "xlsx", "en")
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    # the cell holds the exact decimal, not a binary float's expansion: 2022's entitlement
+    # 500,000.01 − 2,400,000.00 = −1,899,999.99
+    assert "<v>-1899999.99</v>" in xml and "<v>899999.99</v>" in xml
+    wb = _book(data)
     ws = wb["Statement"]
     head, row = _pair_row(ws, "party listed first")
     fig = dict(zip(head, row, strict=False))
