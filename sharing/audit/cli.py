@@ -141,6 +141,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from .verify import verify_result
 
     lang = _lang(args)
+    from sharing.operating.verify import read_statement
+
+    stored = read_statement(args.result)
+    if stored is not None:  # a settlement statement (§6.4): recomputed from its inputs
+        return _verify_statement(args, stored, lang)
     contract = load_file(args.file)
     was = load_file(args.contract_was) if args.contract_was else None
     try:
@@ -157,6 +162,28 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     _out(outcome.format(lang))
     return EXIT_OK if outcome.identical and outcome.stored_hash_ok else EXIT_FAIL
+
+
+def _verify_statement(args: argparse.Namespace, stored: dict[str, Any], lang: str) -> int:
+    """``sharing verify STATEMENT.json CONTRACT [--register …]``: 0 verifies, 1 differs,
+    2 an input cannot be used (sharing.operating.verify)."""
+    from sharing.operating.errors import InputFilesInvalid, translate
+    from sharing.operating.verify import verify_statement
+
+    try:
+        check = verify_statement(stored, args.file, register=args.register,
+                                 actuals=args.actuals, transfers=args.transfers,
+                                 previous=args.previous, lang=lang)
+    except InputFilesInvalid as e:
+        for line in e.lines(lang):
+            sys.stderr.write(line + "\n")
+        return EXIT_INVALID
+    except ValueError:
+        sys.stderr.write(translate("{file} is not a settlement statement: it names no year "
+                                   "settled", lang).format(file=args.result) + "\n")
+        return EXIT_INVALID
+    _out("\n".join(check.lines(lang)))
+    return EXIT_OK if check.verifies else EXIT_FAIL
 
 
 # ---- report -----------------------------------------------------------------------------------
@@ -368,13 +395,21 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("verify", help="recompute a result and confirm it is byte-identical, or "
-                       "show the first difference")
-    p.add_argument("result", metavar="RESULT.json")
+                       "show the first difference; recompute a settlement statement from its "
+                       "inputs and name the input that differs")
+    p.add_argument("result", metavar="RESULT.json", help="a result, or a settlement statement "
+                   "(sharing settle --format json)")
     p.add_argument("file", metavar="CONTRACT")
     p.add_argument("--contract-was", metavar="FILE", help="the contract the result was computed "
                    "from: list every contract field that differs")
     p.add_argument("--limit", type=int, default=20, help="differences to list (the count of "
                    "all is always given; default 20)")
+    for flag, what in (("--register", "enterprise register, CSV or XLSX"),
+                       ("--actuals", "actual figures, CSV or XLSX"),
+                       ("--transfers", "transfers made, CSV or XLSX"),
+                       ("--previous", "the previous statement (JSON)")):
+        p.add_argument(flag, metavar="FILE", help=f"a settlement statement's input: {what} "
+                       "(§6.5)")
     _lang_option(p)
     p.set_defaults(func=cmd_verify)
 

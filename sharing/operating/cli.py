@@ -1,7 +1,12 @@
 """``sharing settle``: the yearly settlement statement (结算单) of a case (semantics §6.4).
 
     sharing settle CONTRACT --year Y --actuals FILE [--register FILE] [--transfers FILE]
-                   [--previous STATEMENT.json] [--format table|csv|json] [--lang zh|en]
+                   [--previous STATEMENT.json] [--format table|csv|json|xlsx|pdf]
+                   [--lang zh|en] [--output FILE]
+
+The binary formats (xlsx, pdf) need ``--output FILE``; without it they are written to
+standard output only when it is not a terminal (``> statement.pdf``), and refused on a
+terminal (exit 2).
 
 Exit status 2 with every error of every input file on stderr, one a line
 (``FILE: row R, column C (HEADER): message``); nothing is computed from a file with errors.
@@ -29,7 +34,9 @@ def register(sub: Any) -> None:
     s.add_argument("--register", help="enterprise register, CSV or XLSX")
     s.add_argument("--transfers", help="transfers made, CSV or XLSX")
     s.add_argument("--previous", help="the statement of an earlier year (JSON)")
-    s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.add_argument("--format", choices=["table", "csv", "json", "xlsx", "pdf"],
+                   default="table", help="xlsx and pdf (bilingual, with a sign-off block) need "
+                   "--output or a redirected standard output")
     s.add_argument("--lang", choices=["zh", "en"], default="zh")
     s.add_argument("--output", "-o", help="write to this file instead of standard output")
     s.set_defaults(func=cmd_settle)
@@ -52,17 +59,29 @@ def cmd_settle(args: argparse.Namespace) -> int:
         doc = statement(inputs, args.year)
     except InputFilesInvalid as e:
         return report_input_errors(e, args.lang)
-    if args.format == "json":
-        text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    elif args.format == "csv":
-        text = render_csv(doc, args.lang)
+    from .render import BINARY, render_statement
+
+    if args.format in BINARY and not args.output and sys.stdout.isatty():
+        sys.stderr.write(translate("--format {fmt} writes a binary file: give --output FILE "
+                                   "(or redirect standard output to a file)", args.lang
+                                   ).format(fmt=args.format) + "\n")
+        return EXIT_INVALID
+    if args.format == "pdf":
+        from ..report import FontMissing
+
+        try:
+            data = render_statement(doc, "pdf", args.lang)
+        except FontMissing as e:
+            sys.stderr.write(f"{e}\n")
+            return EXIT_INVALID
     else:
-        text = render_table(doc, args.lang)
+        data = render_statement(doc, args.format, args.lang)
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with open(args.output, "wb") as f:
+            f.write(data)
     else:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
     return 0
 
 

@@ -7,7 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .. import __version__
 from ..loader import read_file
+from ..result import ENGINE_NAME
 from .actuals import read_actuals
 from .case import Case, load_case
 from .compute import CaseResult, compute_case, result_document
@@ -101,4 +103,25 @@ def statement(inputs: Inputs, year: int) -> dict[str, Any]:
         errs.add(None, NO_CELL, "{reason}", reason=e)
         raise InputFilesInvalid(errs.items) from None
     doc["plan_against_actual"] = plan_against_actual(result, plan, year)
+    doc["stream_names"] = stream_names(inputs, doc)
+    doc["engine"] = {"name": ENGINE_NAME, "version": __version__}
     return doc
+
+
+def stream_names(inputs: Inputs, doc: dict[str, Any]) -> dict[str, str]:
+    """Each stream of the statement by its display name: a contract stream's ``name``, an
+    enterprise's ``E/S`` as "enterprise name · template name" (§6.0; ids where no name)."""
+    plain = {s.get("id"): s.get("name") or s.get("id")
+             for s in inputs.case.doc.get("streams") or [] if isinstance(s, dict)}
+    templates = {t.id: t.name or t.id for t in inputs.case.templates}
+    firms = {e.code: e.name or e.code for e in inputs.register}
+    out = {}
+    for sid in doc.get("streams", {}):
+        if sid in plain:
+            out[sid] = plain[sid]
+        elif "/" in sid:
+            code, _, tid = sid.partition("/")
+            out[sid] = f"{firms.get(code, code)} · {templates.get(tid, tid)}"
+        else:
+            out[sid] = sid
+    return out
