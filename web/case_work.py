@@ -71,8 +71,10 @@ def check_actuals(doc: dict[str, Any], files: list[CaseFile], name: str,
     return inputs.canonical["actuals"]
 
 
-def check_transfers(doc: dict[str, Any], name: str, data: bytes) -> list[dict[str, Any]]:
-    inputs = read_inputs(doc, transfers=Upload(name, data))
+def check_transfers(doc: dict[str, Any], files: list[CaseFile], name: str,
+                    data: bytes) -> list[dict[str, Any]]:
+    """One transfers file checked (§6.4), its canonical rows."""
+    inputs = read_inputs(doc, register=register_upload(files), transfers=Upload(name, data))
     return inputs.canonical["transfers"]
 
 

@@ -255,7 +255,7 @@ def upload_transfers(cid: int):
         return _file_problem(row, "transfers", _("Choose a transfers file (CSV or XLSX)."))
     files, doc = _current(cid)
     try:
-        rows = case_work.check_transfers(doc, *up)
+        rows = case_work.check_transfers(doc, files, *up)
     except InputFilesInvalid as e:
         return _refused(row, "transfers", e)
     _store_file(cid, "transfers", up[0], up[1], rows, doc, transfers=rows)
