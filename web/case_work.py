@@ -9,7 +9,8 @@ How a case's files combine (docs/operating.md, "In the web app"):
 - **actuals**: every accepted actuals file is kept; for each (stream, year) the newest file
   that has it wins (a corrected figure replaces the earlier one); the case's actuals are the
   union. They are given to the pipeline as one table of canonical rows, so the §6.2 checks
-  (every money stream in every year settled) run on the union;
+  (every money stream in every year settled) run on the union; settling year Y uses the
+  figures of the years up to Y (a figure for a later year waits for its settlement);
 - **transfers**: every transfer recorded, by the form or from a file, counts once.
 
 Nothing here stores; the views store only what was accepted.
@@ -88,9 +89,11 @@ def combined_actuals(files: list[CaseFile]) -> dict[tuple[str, int], tuple[int, 
     return out
 
 
-def actuals_table(files: list[CaseFile]) -> Upload | None:
-    """The union of the case's actuals as one CSV of canonical rows (amounts in yuan)."""
-    union = combined_actuals(files)
+def actuals_table(files: list[CaseFile], through: int | None = None) -> Upload | None:
+    """The union of the case's actuals as one CSV of canonical rows (amounts in yuan); with
+    ``through`` only the years up to the year settled (later figures are kept for later)."""
+    union = {k: v for k, v in combined_actuals(files).items()
+             if through is None or k[1] <= through}
     if not union:
         return None
     buf = io.StringIO()
@@ -121,7 +124,8 @@ def case_result(doc: dict[str, Any], files: list[CaseFile]) -> dict[str, Any]:
 def settle(doc: dict[str, Any], files: list[CaseFile], transfers: list[StoredTransfer],
            year: int, previous: dict[str, Any] | None) -> dict[str, Any]:
     """The statement (结算单) of calendar year ``year`` (§6.4); InputFilesInvalid."""
-    inputs = read_inputs(doc, register=register_upload(files), actuals=actuals_table(files),
+    inputs = read_inputs(doc, register=register_upload(files),
+                         actuals=actuals_table(files, year),
                          transfers=transfers_table(transfers), previous=previous,
                          through=year)
     return statement(inputs, year)

@@ -26,7 +26,7 @@ from sharing.operating.identity import sha256
 
 from .. import audit, auth, case_storage, case_work, storage
 from ..contracts import InvalidContract
-from ..i18n import issue_dicts, local_name
+from ..i18n import field_label, issue_dicts, local_name
 from .main import _attachment, _filename
 
 bp = Blueprint("cases", __name__)
@@ -38,6 +38,13 @@ def _lang() -> str:
     from ..i18n import is_zh
 
     return "zh" if is_zh() else "en"
+
+
+def _issue_lines(issues: list[Any]) -> list[str]:
+    """A contract's problems, each after its field in words (web.i18n.field_label)."""
+    sep = "：" if _lang() == "zh" else ": "
+    return [(field_label(i["path"]) + sep if i.get("path") else "") + i["message"]
+            for i in issue_dicts(issues)]
 
 
 def _get(cid: int, change: bool = False) -> case_storage.CaseRow:
@@ -109,7 +116,7 @@ def create():
         try:
             load_case(sc.document)
         except InvalidContract as e:
-            return index([i["message"] for i in issue_dicts(e.issues)], 422)
+            return index(_issue_lines(e.issues), 422)
         return _create(name or sc.name, sc.document, f"{sc.name}.json", "scenario")
     else:
         up = _upload()
@@ -119,7 +126,7 @@ def create():
     try:
         doc, _case = case_work.read_contract(data, filename)
     except InvalidContract as e:
-        return index([i["message"] for i in issue_dicts(e.issues)], 422)
+        return index(_issue_lines(e.issues), 422)
     return _create(name, doc, filename, source)
 
 
@@ -142,7 +149,10 @@ def _page(row: case_storage.CaseRow, *, status: int = 200, errors: dict[str, Any
     union = case_work.combined_actuals(files)
     stored = case_storage.settlements(db, row.id)
     years = list(range(c.start_year, c.calendar(c.years) + 1))
-    versions = [{"number": v.number, "name": v.name,
+    amendments = case.raw.get("amendments") or []
+    versions = [{"number": v.number,
+                 "name": (str(amendments[v.number - 2].get("name") or "") if v.number > 1
+                          and v.number - 2 < len(amendments) else ""),
                  "from_year": c.start_year + v.effective_from - 1} for v in case.versions]
     by_year = (result or {}).get("versions", {}).get("by_year") or []
     body = render_template(
@@ -183,7 +193,7 @@ def upload_contract(cid: int):
         doc, case = case_work.read_contract(data, filename)
     except InvalidContract as e:
         return _page(row, status=422, errors={"kind": "contract", "lines": [
-            {"text": i["message"]} for i in issue_dicts(e.issues)]})
+            {"text": line} for line in _issue_lines(e.issues)]})
     sha = case_work.contract_sha(doc)
     case_storage.add_file(storage.db(), cid, "contract", filename, sha, document=doc,
                           user=auth.user_name(), log=lambda conn, fid: audit.record(
