@@ -87,8 +87,7 @@ def test_the_example_settles_2022_to_the_fen(client):
     # the plan, projections as signed: 3,600万 × 0.5 twice = −36,000,000.00
     assert p["plan"]["cumulative_entitlement"] == "-36000000.00"
     body = text(page.data.decode())
-    assert "河北省（迁入地） 向 北京市（迁出地） 支付 21,500,000.00 元" in body or \
-        "21,500,000.00" in body
+    assert "河北省（迁入地） 向 北京市（迁出地） 支付 21,500,000.00 元" in body
     assert "hebei" not in body and "beijing" not in body
     csv_text = client.get(f"{url}/settlements/2022/statement.csv").data.decode()
     assert "beijing,hebei,-18500000.00,-36500000.00,-15000000.00,-21500000.00,hebei,beijing," \
@@ -117,8 +116,8 @@ def actuals_2021() -> bytes:
 
 def actuals_2022_corrected() -> bytes:
     # A001's 2021 VAT corrected from 6,400万 to 6,600万, and the 2022 figures
-    return ("stream,enterprise,year,amount_wan\nvat,A001,2021,6600\nvat,A001,2022,7000\n"
-            "cit,A001,2022,500\nvat,B002,2022,2200\ncit,B002,2022,0\n").encode()
+    return (b"stream,enterprise,year,amount_wan\nvat,A001,2021,6600\nvat,A001,2022,7000\n"
+            b"cit,A001,2022,500\nvat,B002,2022,2200\ncit,B002,2022,0\n")
 
 
 def test_second_year_adjustment_against_the_stored_first(client):
