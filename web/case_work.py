@@ -33,7 +33,8 @@ from sharing.operating.readers import decimals, parse_date, parse_number, parse_
 
 from .case_storage import CaseFile, StoredTransfer
 
-ACTUALS_COMBINED = "actuals"
+#: How the union of the accepted files is named in an error (msgids of the catalog).
+ACTUALS_COMBINED = "actual figures"
 TRANSFERS_COMBINED = "transfers"
 
 
@@ -89,7 +90,8 @@ def combined_actuals(files: list[CaseFile]) -> dict[tuple[str, int], tuple[int, 
     return out
 
 
-def actuals_table(files: list[CaseFile], through: int | None = None) -> Upload | None:
+def actuals_table(files: list[CaseFile], through: int | None = None,
+                  lang: str = "en") -> Upload | None:
     """The union of the case's actuals as one CSV of canonical rows (amounts in yuan); with
     ``through`` only the years up to the year settled (later figures are kept for later)."""
     union = {k: v for k, v in combined_actuals(files).items()
@@ -101,10 +103,10 @@ def actuals_table(files: list[CaseFile], through: int | None = None) -> Upload |
     w.writerow(["stream", "year", "amount"])
     for (stream, year), (fen, _name) in sorted(union.items()):
         w.writerow([stream, year, format_yuan(fen)])
-    return Upload(ACTUALS_COMBINED, buf.getvalue().encode("utf-8"))
+    return Upload(translate(ACTUALS_COMBINED, lang), buf.getvalue().encode("utf-8"))
 
 
-def transfers_table(transfers: list[StoredTransfer]) -> Upload | None:
+def transfers_table(transfers: list[StoredTransfer], lang: str = "en") -> Upload | None:
     if not transfers:
         return None
     buf = io.StringIO()
@@ -112,21 +114,22 @@ def transfers_table(transfers: list[StoredTransfer]) -> Upload | None:
     w.writerow(["date", "from", "to", "amount", "year", "reference"])
     for t in transfers:
         w.writerow([t.date, t.payer, t.payee, format_yuan(t.amount_fen), t.year, t.reference])
-    return Upload(TRANSFERS_COMBINED, buf.getvalue().encode("utf-8"))
+    return Upload(translate(TRANSFERS_COMBINED, lang), buf.getvalue().encode("utf-8"))
 
 
-def case_result(doc: dict[str, Any], files: list[CaseFile]) -> dict[str, Any]:
+def case_result(doc: dict[str, Any], files: list[CaseFile], lang: str = "en") -> dict[str, Any]:
     """The case's result on its register and its actuals (no settlement); InputFilesInvalid."""
-    inputs = read_inputs(doc, register=register_upload(files), actuals=actuals_table(files))
+    inputs = read_inputs(doc, register=register_upload(files),
+                         actuals=actuals_table(files, lang=lang))
     return case_document(inputs)[0]
 
 
 def settle(doc: dict[str, Any], files: list[CaseFile], transfers: list[StoredTransfer],
-           year: int, previous: dict[str, Any] | None) -> dict[str, Any]:
+           year: int, previous: dict[str, Any] | None, lang: str = "en") -> dict[str, Any]:
     """The statement (结算单) of calendar year ``year`` (§6.4); InputFilesInvalid."""
     inputs = read_inputs(doc, register=register_upload(files),
-                         actuals=actuals_table(files, year),
-                         transfers=transfers_table(transfers), previous=previous,
+                         actuals=actuals_table(files, year, lang),
+                         transfers=transfers_table(transfers, lang), previous=previous,
                          through=year)
     return statement(inputs, year)
 

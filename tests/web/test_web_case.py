@@ -271,3 +271,42 @@ def test_rights_are_those_of_scenarios(tmp_path):
     assert clients["fo2"].get(url).status_code == 403
     assert url not in clients["fo2"].get("/cases").data.decode()
     app.extensions["sharing_db"].dispose()
+
+
+def test_a_bad_register_lists_every_error_and_stores_nothing(client):
+    url = new_case(client)
+    bad = ("enterprise,name,from,relocation_year,pre_2018,pre_2019,pre_2020\n"
+           "A001,甲,hebei,2021,2000,2000,2000\n"       # row 2, column C: the receiving party
+           "B002,乙,beijing,20x1,1500,2000,2400\n").encode()  # row 3, column D: not a year
+    r = upload(client, url, "register", "reg.csv", bad)
+    assert r.status_code == 422
+    where = re.findall(r'data-file="([^"]+)" data-row="(\d+)" data-column="(\w+)"',
+                       r.data.decode())
+    assert where == [("reg.csv", "2", "C"), ("reg.csv", "3", "D")]
+    assert 'data-kind="register"' not in client.get(url).data.decode()
+
+
+def test_settling_a_year_without_its_actuals_lists_the_missing_rows(client):
+    url = new_case(client)
+    upload(client, url, "register", "register.csv", example("register.csv"))
+    upload(client, url, "actuals", "a2021.csv", actuals_2021())
+    r = client.post(f"{url}/settle", data={"csrf_token": token(client, url), "year": "2022"},
+                    headers=ZH)
+    assert r.status_code == 422
+    html = r.data.decode()
+    assert html.count('data-row="-"') == 4 and "实际入库数：第 - 行" in html
+    r = client.post(f"{url}/settle", data={"csrf_token": token(client, url), "year": "2022"},
+                    headers=EN)
+    # A001 and B002 moved in 2021, each with 增值税 and 企业所得税: four streams lack 2022
+    assert re.findall(r"no row for ([\w/]+) in 2022", r.data.decode()) == [
+        "A001/vat", "A001/cit", "B002/vat", "B002/cit"]
+    assert client.get(f"{url}/settlements/2022").status_code == 404
+
+
+def test_a_bad_contract_creates_no_case(client):
+    r = client.post("/cases", data={"csrf_token": token(client), "source": "upload",
+                                    "file": (io.BytesIO(b"name: x\nyears: 0\n"), "bad.yaml")},
+                    content_type="multipart/form-data", headers=ZH)
+    assert r.status_code == 422
+    assert 'id="case-create-errors"' in r.data.decode()
+    assert "case-list" not in client.get("/cases").data.decode()

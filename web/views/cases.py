@@ -143,7 +143,7 @@ def _page(row: case_storage.CaseRow, *, status: int = 200, errors: dict[str, Any
     result, result_errors = None, []
     if not case.templates or case_work.newest(files, "register") is not None:
         try:
-            result = case_work.case_result(current.document, files)
+            result = case_work.case_result(current.document, files, _lang())
         except InputFilesInvalid as e:
             result_errors = case_work.error_lines(e, _lang())
     union = case_work.combined_actuals(files)
@@ -304,7 +304,8 @@ def settle(cid: int):
     db = storage.db()
     previous = case_work.previous_statement(case_storage.settlements(db, cid), year)
     try:
-        st = case_work.settle(doc, files, case_storage.transfers(db, cid), year, previous)
+        st = case_work.settle(doc, files, case_storage.transfers(db, cid), year, previous,
+                              _lang())
     except InputFilesInvalid as e:
         return _refused(row, "settle", e)
     case_storage.add_settlement(db, cid, year, st, auth.user_name(),
@@ -367,7 +368,7 @@ def drill(cid: int):
     row = _get(cid)
     files, doc = _current(cid)
     try:
-        result = case_work.case_result(doc, files)
+        result = case_work.case_result(doc, files, _lang())
     except InputFilesInvalid as e:
         return _refused(row, "result", e)
     party = request.args.get("party", "")
