@@ -212,6 +212,17 @@ def add_settlement(engine: Engine, cid: int, year: int, statement: dict[str, Any
     return _write(engine, work)
 
 
+def share_case(engine: Engine, cid: int, shared: bool, log: LogRow | None = None) -> bool:
+    """Share the case with every signed-in user (read only), or stop sharing it."""
+    def work(conn: Connection) -> bool:
+        res = conn.execute(cases.update().where(cases.c.id == cid).values(shared=shared))
+        if res.rowcount == 1 and log is not None:
+            log(conn, cid)
+        return res.rowcount == 1
+
+    return _write(engine, work)
+
+
 def get_case(engine: Engine, cid: int) -> CaseRow | None:
     with engine.connect() as conn:
         r = conn.execute(select(cases).where(cases.c.id == cid)).first()

@@ -260,8 +260,9 @@ def test_rights_are_those_of_scenarios(tmp_path):
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}"})
     db = app.extensions["sharing_db"]
     clients = {}
-    for name in ("fo1", "fo2"):
-        users.add_user(db, name, "finance_officer", "correct horse")
+    for name, role in (("fo1", "finance_officer"), ("fo2", "finance_officer"),
+                       ("au", "auditor")):
+        users.add_user(db, name, role, "correct horse")
         c = app.test_client()
         c.post("/login", data={"csrf_token": token(c, "/login"), "name": name,
                                "password": "correct horse"})
@@ -270,6 +271,20 @@ def test_rights_are_those_of_scenarios(tmp_path):
     assert clients["fo1"].get(url).status_code == 200
     assert clients["fo2"].get(url).status_code == 403
     assert url not in clients["fo2"].get("/cases").data.decode()
+    fo2 = clients["fo2"]
+    r = fo2.post(f"{url}/register", data={"csrf_token": token(fo2), "file": (
+        io.BytesIO(example("register.csv")), "register.csv")}, content_type="multipart/form-data")
+    assert r.status_code == 403
+    au = clients["au"]
+    assert au.get(url).status_code == 200  # an auditor reads every case …
+    r = au.post(f"{url}/settle", data={"csrf_token": token(au), "year": "2022"})
+    assert r.status_code == 403  # … and changes nothing
+    fo1 = clients["fo1"]
+    assert fo1.post(f"{url}/share", data={"csrf_token": token(fo1),
+                                          "shared": "1"}).status_code == 303
+    assert fo2.get(url).status_code == 200  # shared: read only
+    r = fo2.post(f"{url}/settle", data={"csrf_token": token(fo2), "year": "2022"})
+    assert r.status_code == 403
     app.extensions["sharing_db"].dispose()
 
 

@@ -132,6 +132,24 @@ def create():
 
 # ---- the case page ---------------------------------------------------------------------------
 
+#: Case results kept per app by (case, its files' ids and hashes, language): a page view does
+#: not recompute a register of thousands of enterprises when nothing was uploaded since.
+RESULTS_MAX = 16
+
+
+def _result(cid: int, doc: dict[str, Any], files: list[case_storage.CaseFile]) -> dict[str, Any]:
+    cache: dict[tuple, dict[str, Any]] = current_app.extensions.setdefault(
+        "sharing_case_results", {})
+    key = (cid, tuple((f.id, f.sha256) for f in files), _lang())
+    found = cache.get(key)
+    if found is None:
+        found = case_work.case_result(doc, files, _lang())
+        if len(cache) >= RESULTS_MAX:
+            cache.pop(next(iter(cache)))
+        cache[key] = found
+    return found
+
+
 def _page(row: case_storage.CaseRow, *, status: int = 200, errors: dict[str, Any] | None = None,
           transfer: case_work.TransferForm | None = None) -> Any:
     db = storage.db()
@@ -143,7 +161,7 @@ def _page(row: case_storage.CaseRow, *, status: int = 200, errors: dict[str, Any
     result, result_errors = None, []
     if not case.templates or case_work.newest(files, "register") is not None:
         try:
-            result = case_work.case_result(current.document, files, _lang())
+            result = _result(row.id, current.document, files)
         except InputFilesInvalid as e:
             result_errors = case_work.error_lines(e, _lang())
     union = case_work.combined_actuals(files)
@@ -290,6 +308,19 @@ def record_transfer(cid: int):
     return redirect(url_for("cases.show", cid=cid), code=303)
 
 
+@bp.post("/cases/<int:cid>/share")
+def share(cid: int):
+    """Share with every signed-in user (read only), or stop sharing: the owner's choice."""
+    row = _get(cid, change=True)
+    shared = request.form.get("shared") == "1"
+    case_storage.share_case(storage.db(), cid, shared, log=lambda conn, cid: audit.record(
+        "share", None, None, {"case": cid, "shared": shared}, conn))
+    flash(_("“%(name)s” is now shared with every signed-in user (they may read it).",
+            name=local_name(row.name)) if shared else
+          _("“%(name)s” is no longer shared.", name=local_name(row.name)), "ok")
+    return redirect(url_for("cases.show", cid=cid), code=303)
+
+
 # ---- settlement ------------------------------------------------------------------------------
 
 @bp.post("/cases/<int:cid>/settle")
@@ -368,7 +399,7 @@ def drill(cid: int):
     row = _get(cid)
     files, doc = _current(cid)
     try:
-        result = case_work.case_result(doc, files, _lang())
+        result = _result(cid, doc, files)
     except InputFilesInvalid as e:
         return _refused(row, "result", e)
     party = request.args.get("party", "")
