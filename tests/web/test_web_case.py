@@ -89,6 +89,9 @@ def test_the_example_settles_2022_to_the_fen(client):
     body = text(page.data.decode())
     assert "河北省（迁入地） 向 北京市（迁出地） 支付 21,500,000.00 元" in body
     assert "hebei" not in body and "beijing" not in body
+    a001 = re.search(r'<tr data-enterprise="A001">(.*?)</tr>', page.data.decode()).group(1)
+    # A001 in 2022, Beijing: plan 3,600万 × 0.5 = 18,000,000.00, actual 3,700万 × 0.5
+    assert re.findall(r'class="num">([^<]+)<', a001)[:2] == ["18,000,000.00", "18,500,000.00"]
     csv_text = client.get(f"{url}/settlements/2022/statement.csv").data.decode()
     assert "beijing,hebei,-18500000.00,-36500000.00,-15000000.00,-21500000.00,hebei,beijing," \
            "21500000.00,,0.00" in csv_text
