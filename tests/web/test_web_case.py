@@ -306,7 +306,13 @@ def test_a_bad_register_lists_every_error_and_stores_nothing(client):
 
 def test_settling_a_year_without_its_actuals_lists_the_missing_rows(client):
     url = new_case(client)
+    r = client.post(f"{url}/settle", data={"csrf_token": token(client, url), "year": "2022"},
+                    headers=ZH)
+    assert r.status_code == 400 and "请先上传企业名单" in r.data.decode()
     upload(client, url, "register", "register.csv", example("register.csv"))
+    r = client.post(f"{url}/settle", data={"csrf_token": token(client, url), "year": "2022"},
+                    headers=ZH)
+    assert r.status_code == 400 and "请先上传实际入库数" in r.data.decode()
     upload(client, url, "actuals", "a2021.csv", actuals_2021())
     r = client.post(f"{url}/settle", data={"csrf_token": token(client, url), "year": "2022"},
                     headers=ZH)

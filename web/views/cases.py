@@ -332,6 +332,12 @@ def settle(cid: int):
         year = int(request.form.get("year") or "")
     except ValueError:
         return _file_problem(row, "settle", _("Choose the year to settle."))
+    if load_case(doc).templates and case_work.newest(files, "register") is None:
+        return _file_problem(row, "settle", _("Upload the enterprise register first: the "
+                                              "actual figures name its enterprises."))
+    if case_work.newest(files, "actuals") is None:
+        return _file_problem(row, "settle", _("Upload the actual figures first: a settlement "
+                                              "is computed on them."))
     db = storage.db()
     previous = case_work.previous_statement(case_storage.settlements(db, cid), year)
     try:
