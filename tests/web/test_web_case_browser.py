@@ -66,3 +66,4 @@ def test_officer_creates_uploads_settles_downloads_and_records(live_server, page
         page.click("#transfer-submit")
     rows = page.inner_text("#transfer-list")
     assert "21,500,000.00" in rows and "冀财结〔2023〕2号" in rows
+    screenshot(page, "case-page-zh.png")
