@@ -34,12 +34,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     storage.init_app(app)
 
-    from .views import api, errors, main, negotiate, scenarios
+    from .views import api, cases, errors, main, negotiate, scenarios
 
     app.register_blueprint(main.bp)
     app.register_blueprint(scenarios.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(negotiate.bp)
+    app.register_blueprint(cases.bp)
     errors.init_app(app)
     from . import audit, auth
 

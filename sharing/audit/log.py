@@ -595,6 +595,10 @@ ACTION_TEXTS = {
     "delete": N_("deleted"), "share": N_("sharing changed"), "audit": N_("audited"),
     "key_adopted": N_("key adopted"), "key_rotated": N_("key rotated"),
     "rewitness": N_("new witness"),
+    "case_create": N_("case created"), "case_contract": N_("case contract uploaded"),
+    "case_register": N_("register uploaded"), "case_actuals": N_("actual figures uploaded"),
+    "case_transfers": N_("transfers file uploaded"), "case_transfer": N_("transfer recorded"),
+    "case_settle": N_("year settled"),
 }
 #: The keys of a row's detail, in the order they are shown (the scenario first).
 DETAIL_KEYS = {
@@ -607,8 +611,13 @@ DETAIL_KEYS = {
     "previous": N_("previous witness"), "legacy_rows": N_("rows before the key"),
     "legacy_head": N_("head before the key"), "old_key": N_("old key"),
     "new_key": N_("new key"),
+    "case": N_("case"), "file": N_("file"), "rows": N_("rows"), "year": N_("year"),
+    "previous_year": N_("previous statement's year"), "transfer": N_("transfer"),
+    "amount": N_("amount"), "versions": N_("versions"), "sha256": N_("SHA-256"),
 }
-DETAIL_SOURCES = {"form": N_("the form"), "api": N_("the JSON API")}
+DETAIL_SOURCES = {"form": N_("the form"), "api": N_("the JSON API"),
+                  "upload": N_("an uploaded file"), "scenario": N_("a saved scenario"),
+                  "example": N_("the bundled example")}
 
 
 def action_text(action: str, lang: str) -> str:

@@ -21,6 +21,24 @@ from .settle import PreviousStatementInvalid, plan_against_actual, settlement
 from .transfers import Transfer, read_transfers
 
 
+@dataclass(frozen=True)
+class Upload:
+    """An input file given as bytes (the web app's uploads), shown under ``name``."""
+
+    name: str
+    data: bytes
+
+
+Source = str | Upload
+
+
+def _src(value: Source) -> tuple[str, bytes | None, str | None]:
+    """(path, data, display) for the readers: a path is read by them, an Upload is not."""
+    if isinstance(value, Upload):
+        return value.name, value.data, value.name
+    return value, None, None
+
+
 @dataclass
 class Inputs:
     case: Case
@@ -31,17 +49,22 @@ class Inputs:
     canonical: dict[str, Any]
 
 
-def read_inputs(contract: str, *, register: str | None = None, actuals: str | None = None,
-                transfers: str | None = None, previous: str | None = None,
+def read_inputs(contract: str | dict[str, Any], *, register: Source | None = None,
+                actuals: Source | None = None, transfers: Source | None = None,
+                previous: str | dict[str, Any] | None = None,
                 through: int | None = None) -> Inputs:
-    """Every input read and checked; InputFilesInvalid lists all errors of all files."""
-    case = load_case(read_file(contract))
+    """Every input read and checked; InputFilesInvalid lists all errors of all files.
+
+    Paths, or (the web app) the contract as a read document, the files as :class:`Upload`
+    and the previous statement as its JSON object."""
+    case = load_case(contract if isinstance(contract, dict) else read_file(contract))
+    contract = contract if isinstance(contract, str) else "contract"
     errors: list = []
     ents: list[Enterprise] = []
     canonical: dict[str, Any] = {}
     register_ok = True
     if register is not None:
-        ents, rows, errs = read_register(case, register)
+        ents, rows, errs = read_register(case, *_src(register))
         errors += errs.items
         register_ok = not errs
         canonical["register"] = rows
@@ -52,7 +75,9 @@ def read_inputs(contract: str, *, register: str | None = None, actuals: str | No
         errors += errs.items
     values: dict[tuple[str, int], int] = {}
     if actuals is not None:
-        values, rows, errs = read_actuals(case, ents if register_ok else None, actuals, through)
+        path, data, display = _src(actuals)
+        values, rows, errs = read_actuals(case, ents if register_ok else None, path, through,
+                                          data, display)
         errors += errs.items
         canonical["actuals"] = rows
     elif through is not None:
@@ -61,11 +86,14 @@ def read_inputs(contract: str, *, register: str | None = None, actuals: str | No
         errors += errs.items
     trs: list[Transfer] = []
     if transfers is not None:
-        trs, rows, errs = read_transfers(case, transfers)
+        trs, rows, errs = read_transfers(case, *_src(transfers))
         errors += errs.items
         canonical["transfers"] = rows
     prev = None
-    if previous is not None:
+    if isinstance(previous, dict):
+        prev = previous
+        canonical["previous"] = prev
+    elif previous is not None:
         errs = FileErrors(previous)
         try:
             with open(previous, encoding="utf-8") as f:

@@ -41,10 +41,10 @@ def engine(db_url):
 def test_schema_created_on_first_start_and_migration_is_idempotent(engine):
     names = set(inspect(engine).get_table_names())
     assert {"scenarios", "runs", "audit_events", "alembic_version", "users",
-            "api_tokens"} <= names
+            "api_tokens", "cases", "case_files", "case_transfers", "case_settlements"} <= names
     storage.migrate(engine)  # a second start changes nothing
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
 
 
 def test_scenario_lifecycle(engine):
