@@ -111,13 +111,13 @@ POPPLER = shutil.which("pdftotext") is not None
 
 
 def _text(pdf: bytes, tmp_path) -> str:
+    assert POPPLER, "poppler-utils is missing: ./scripts/test installs it (apt-get install poppler-utils)"
     src = tmp_path / "s.pdf"
     src.write_bytes(pdf)
     return subprocess.run(["pdftotext", "-layout", str(src), "-"], capture_output=True,
                           check=True).stdout.decode("utf-8")
 
 
-@pytest.mark.skipif(not POPPLER, reason="pdftotext (poppler-utils) is not installed")
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_pdf_is_bilingual_with_figures_signoff_and_hashes(doc, tmp_path, lang):
     text = _text(render_statement(doc, "pdf", lang), tmp_path)

@@ -97,6 +97,35 @@ def test_the_example_settles_2022_to_the_fen(client):
            "21500000.00,,0.00" in csv_text
 
 
+def test_the_statement_downloads_as_xlsx_and_pdf(client, tmp_path):
+    """The case page's XLSX and PDF statements (sharing.operating.render) carry the figure
+    worked above: Hebei pays Beijing 21,500,000.00."""
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    url = new_case(client)
+    upload(client, url, "register", "register.csv", example("register.csv"))
+    upload(client, url, "actuals", "actuals-2022.csv", example("actuals-2022.csv"))
+    upload(client, url, "transfers-file", "transfers.csv", example("transfers.csv"))
+    page = client.get(settle(client, url, 2022), headers=ZH).data.decode()
+    assert "statement.xlsx" in page and "statement.pdf" in page
+    x = client.get(f"{url}/settlements/2022/statement.xlsx", headers=ZH)
+    assert x.status_code == 200 and x.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(io.BytesIO(x.data))
+    cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    assert any(v is not None and str(v) in ("21500000", "21500000.0", "21500000.00")
+               for v in cells) or -21500000 in cells or 21500000 in cells
+    assert "beijing" not in {str(v) for v in cells}  # names, not ids, in zh-CN
+    pdf = client.get(f"{url}/settlements/2022/statement.pdf", headers=ZH)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    src = tmp_path / "statement.pdf"
+    src.write_bytes(pdf.data)
+    body = subprocess.run(["pdftotext", "-layout", str(src), "-"], capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    assert "21,500,000.00" in body and "北京市" in body
+
+
 def test_drill_down_to_the_enterprises(client):
     url = new_case(client)
     upload(client, url, "register", "register.csv", example("register.csv"))

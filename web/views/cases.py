@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,9 @@ from flask import (
 from flask_babel import gettext as _
 
 from sharing.operating.case import load_case
-from sharing.operating.cli import render_csv
 from sharing.operating.errors import InputFilesInvalid
 from sharing.operating.identity import sha256
+from sharing.operating.render import FORMATS, MEDIA_TYPES, render_statement
 
 from .. import audit, auth, case_storage, case_work, storage
 from ..contracts import InvalidContract
@@ -362,18 +361,17 @@ def _statement(cid: int, year: int) -> dict[str, Any]:
 
 
 def statement_downloads() -> list[dict[str, str]]:
-    """The statement's download formats: (format, file suffix, media type). The XLSX and
-    PDF statements (sharing.operating.statement_xlsx / statement_pdf) are added here."""
-    return [{"format": "json", "suffix": ".json", "mimetype": "application/json"},
-            {"format": "csv", "suffix": ".csv", "mimetype": "text/csv; charset=utf-8"}]
+    """The statement's download formats: (format, file suffix, media type), every format of
+    sharing.operating.render but the plain-text table."""
+    return [{"format": f, "suffix": "." + f, "mimetype": MEDIA_TYPES[f]}
+            for f in ("xlsx", "pdf", "csv", "json")]
 
 
 def render_download(doc: dict[str, Any], fmt: str) -> bytes:
-    if fmt == "json":
-        return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    if fmt == "csv":
-        return render_csv(doc, _lang()).encode("utf-8")
-    abort(404)
+    """The statement in ``fmt``, in the page's language (sharing.operating.render)."""
+    if fmt not in FORMATS:
+        abort(404)
+    return render_statement(doc, fmt, _lang())
 
 
 @bp.get("/cases/<int:cid>/settlements/<int:year>")
