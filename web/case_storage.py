@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
     insert,
     or_,
     select,
@@ -219,6 +220,20 @@ def share_case(engine: Engine, cid: int, shared: bool, log: LogRow | None = None
         if res.rowcount == 1 and log is not None:
             log(conn, cid)
         return res.rowcount == 1
+
+    return _write(engine, work)
+
+
+def delete_case(engine: Engine, cid: int, log: LogRow | None = None) -> bool:
+    """Delete a case with its files, transfers and settlements, in one transaction (the
+    audit log keeps what was done to it)."""
+    def work(conn: Connection) -> bool:
+        for child in (case_files, case_transfers, case_settlements):
+            conn.execute(delete(child).where(child.c.case_id == cid))
+        gone = conn.execute(delete(cases).where(cases.c.id == cid)).rowcount == 1
+        if gone and log is not None:
+            log(conn, cid)
+        return gone
 
     return _write(engine, work)
 

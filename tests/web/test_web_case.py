@@ -317,6 +317,16 @@ def test_rights_are_those_of_scenarios(tmp_path):
     assert fo2.get(url).status_code == 200  # shared: read only
     r = fo2.post(f"{url}/settle", data={"csrf_token": token(fo2), "year": "2022"})
     assert r.status_code == 403
+    # another finance officer cannot delete the case, nor can the auditor; its owner can
+    assert fo2.post(f"{url}/delete", data={"csrf_token": token(fo2)}).status_code == 403
+    assert au.post(f"{url}/delete", data={"csrf_token": token(au)}).status_code == 403
+    assert fo1.get(url).status_code == 200
+    assert fo1.post(f"{url}/delete", data={"csrf_token": token(fo1)}).status_code == 303
+    assert fo1.get(url).status_code == 404
+    from sharing.audit import log as audit_log
+
+    last = audit_log.rows(db)[-1]  # the log names who deleted it
+    assert last["action"] == "case_delete" and last["user"] == "fo1"
     app.extensions["sharing_db"].dispose()
 
 

@@ -320,6 +320,16 @@ def share(cid: int):
     return redirect(url_for("cases.show", cid=cid), code=303)
 
 
+@bp.post("/cases/<int:cid>/delete")
+def delete(cid: int):
+    """Delete the case: its owner (or an admin) only, as a saved scenario (web.auth)."""
+    row = _get(cid, change=True)
+    case_storage.delete_case(storage.db(), cid, log=lambda conn, cid: audit.record(
+        "case_delete", None, None, {"case": cid, "name": row.name}, conn))
+    flash(_("Deleted “%(name)s”.", name=local_name(row.name)), "ok")
+    return redirect(url_for("cases.index"), code=303)
+
+
 # ---- settlement ------------------------------------------------------------------------------
 
 @bp.post("/cases/<int:cid>/settle")
