@@ -577,6 +577,8 @@ PROBLEM_TEXTS = {
                     "checkpoint of %(at)s signed (now row %(row)s)"),
     "head_missing": N_("the head noted earlier is not in the log: rows were deleted from its "
                        "end"),
+    "head_changed": N_("the head noted earlier is not in the log: the rows named above were "
+                       "rewritten or removed"),
     "unprotected": N_("the append-only triggers %(names)s are missing: someone with direct "
                       "access to the database removed them"),
     "checkpoint_invalid": N_("the checkpoint's MAC does not verify with the log's key: it was "
@@ -659,7 +661,7 @@ def detail_text(detail: str | None, lang: str) -> str:
 
 #: Every kind of problem, in the order of docs/audit.md.
 KINDS = ("edited", "deleted", "reordered", "rechained", "forged", "truncated", "emptied",
-         "rewritten", "head_missing", "unprotected", "checkpoint_invalid", "witness_missing",
+         "rewritten", "head_missing", "head_changed", "unprotected", "checkpoint_invalid", "witness_missing",
          "no_key")
 
 
@@ -868,7 +870,13 @@ def verify(bind: Engine | Connection, expect_head: str | None = None, *,
                                     f"head, row {r['id']}, at position {cp.rows}; the chain has "
                                     f"it at {where[cp.head]}: rows were added or removed before it",
                                     {"row": r["id"], "at": cp.at, "n": cp.rows}))
-    if expect_head and expect_head not in by_hash:
+    if expect_head and expect_head not in by_hash and problems:
+        # an edited or re-hashed log loses the head too: not "deleted from its end"
+        problems.append(Problem(ids[-1] if ids else 0, "head_changed",
+                                f"the head noted earlier, {expect_head}, is not in the log: "
+                                "the rows named above were rewritten or removed",
+                                {"head": expect_head}))
+    elif expect_head and expect_head not in by_hash:
         problems.append(Problem(ids[-1] if ids else 0, "head_missing",
                                 f"the head noted earlier, {expect_head}, is not in the log: "
                                 f"rows were deleted from its end (or the log was replaced)",

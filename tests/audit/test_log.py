@@ -87,10 +87,9 @@ def test_the_table_refuses_update_and_delete(db):
     assert log.verify(engine).ok
 
 
-def test_an_attacker_who_rehashes_the_chain_without_the_key_is_caught(db):
-    """The attack the unkeyed log missed: change row 3, recompute its public hash and every
-    later row's link and hash (and, not having the key, sign them with a key of its own)."""
-    _, engine = db
+def _rehash_from_row_3(engine) -> None:
+    """Change row 3, recompute its public hash and every later row's link and hash (and, not
+    having the key, sign them with a key of its own)."""
     table = log.rows(engine)
     own_key = logkey.Keyring({"f" * 16: b"\x01" * 32}, "attacker")
     table[2]["detail"] = '{"scenario":99}'
@@ -108,6 +107,12 @@ def test_an_attacker_who_rehashes_the_chain_without_the_key_is_caught(db):
     stmts += [f"UPDATE audit_log SET prev_hash = :q{k} WHERE id = {k + 1}" for k in range(2, 5)]
     params.update({f"q{k}": table[k]["prev_hash"] for k in range(2, 5)})
     as_database_user(engine, *stmts, params=params)
+
+
+def test_an_attacker_who_rehashes_the_chain_without_the_key_is_caught(db):
+    """The attack the unkeyed log missed."""
+    _, engine = db
+    _rehash_from_row_3(engine)
     check = log.verify(engine)
     kinds = [(p.row, p.kind) for p in check.problems]
     assert kinds == [(3, "rechained"), (5, "rewritten")], check.format()
@@ -115,6 +120,29 @@ def test_an_attacker_who_rehashes_the_chain_without_the_key_is_caught(db):
     with pytest.raises(log.LogRefused):
         log.append(engine, "run", SHA, SHA, "on top of a rewritten log")
     assert len(log.rows(engine)) == 5
+
+
+def test_an_expected_head_lost_to_a_rewrite_is_not_called_a_deletion(db):
+    """--expect-head on a re-hashed log: the old head is gone because rows 3-5 were rewritten,
+    not because rows were deleted from the end; the message says so, in both languages."""
+    _, engine = db
+    old_head = log.rows(engine)[-1]["row_hash"]
+    _rehash_from_row_3(engine)
+    check = log.verify(engine, expect_head=old_head)
+    kinds = [p.kind for p in check.problems]
+    assert "rechained" in kinds and "head_changed" in kinds and "head_missing" not in kinds
+    text = check.format()
+    assert "deleted from its end" not in text and "rewritten or removed" in text
+    assert "上文所列各行被改写或删除" in check.format("zh")
+
+
+def test_a_lost_head_on_an_otherwise_sound_log_is_a_deletion_from_the_end(db):
+    """The same option on a log with nothing else wrong: the noted head is simply not there
+    (here a head from another log), which reads as rows deleted from the end."""
+    _, engine = db
+    check = log.verify(engine, expect_head="0" * 64)
+    assert [p.kind for p in check.problems] == ["head_missing"]
+    assert "deleted from its end" in check.format()
 
 
 def test_a_log_made_before_the_key_is_migrated(tmp_path, monkeypatch):
