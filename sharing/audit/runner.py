@@ -191,6 +191,14 @@ class AuditReport:
                      f"date            {self.at}"]
             for f in self.feature_files or [{"name": n, "sha256": ""} for n in self.features]:
                 lines.append(f"feature         {f['name']}  sha256 {f['sha256']}")
+        if self.scenarios and not any(sc.contract and sc.contract.get("kind") == "argument"
+                                      for sc in self.scenarios):
+            # the hashes above are of the file named on the command line, which no scenario
+            # used: each scenario names the contract it ran against below
+            lines.append(tr("zh", "no scenario ran against this contract; each scenario names "
+                                  "its own below") if shown == "zh" else
+                         "no scenario ran against this contract; each scenario names its own "
+                         "below")
         lines.append("")
 
         for sc in self.scenarios:

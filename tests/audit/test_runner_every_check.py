@@ -126,6 +126,22 @@ def test_the_cli_text_and_json_say_what_was_covered(tmp_path):
     assert "3 scenarios: 2 passed, 1 error; 4 checks: 2 passed, 2 not applicable" in proc.stdout
 
 
+def test_a_header_whose_contract_no_scenario_used_says_so(tmp_path):
+    """Every scenario audits a preset: the header's hashes are of the file on the command line,
+    which nothing used, and the header says so (in English and in Chinese)."""
+    presets_only = SOURCES.split("  Scenario: a preset\n", 1)[1]
+    feature = tmp_path / "presets.feature"
+    feature.write_text("Feature: presets only\n  Scenario: a preset\n" + presets_only,
+                       encoding="utf-8")
+    proc = sharing("audit", str(CONTRACT), str(feature))
+    assert "no scenario ran against this contract" in proc.stdout
+    assert "against preset bth-92hao: contract sha256 " in proc.stdout
+    zh = run_audit(CONTRACT, {"p.feature": feature.read_text(encoding="utf-8")})
+    assert "没有场景针对此合同" in zh.format(lang="zh")
+    both = run_audit(CONTRACT, {"s.feature": SOURCES})  # one scenario used it: no such line
+    assert "no scenario ran against this contract" not in both.format(lang="en")
+
+
 def test_the_runner_needs_no_pytest():
     """pytest and pytest-bdd are test dependencies only: the runner works without them."""
     code = ("import sys; sys.modules['pytest'] = None; sys.modules['pytest_bdd'] = None\n"
