@@ -3,6 +3,7 @@ quoting hint; Chinese labels in zh-CN output. Figures are worked by hand in the 
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from sharing.audit.runner import run_audit
@@ -105,3 +106,29 @@ def test_every_gherkin_example_in_the_steps_guide_passes():
             block = "Feature: an excerpt\n" + block
         report = run_audit(CONTRACT, {f"doc-{i}.feature": block})
         assert report.passed, report.format()
+
+
+def test_conservation_fails_when_a_part_is_off_by_one_fen():
+    """The conservation step can fail: a result with one share entry raised by 0.01 no longer
+    adds up to its streams in that year (§1), and the step says parts ≠ streams."""
+    import copy
+    from decimal import Decimal
+
+    from sharing.api import load_file
+    from sharing.audit.vocab import Subject, conservation
+
+    s = Subject(load_file(str(PRESETS / "jiangsu-south-north.yaml")))
+    assert conservation(s, "2026").ok  # untouched: every fen handed out once
+    tampered = copy.deepcopy(s.result)
+    e = next(e for e in tampered["entries"] if e["kind"] == "share" and e["year"] == 2026)
+    e["amount"] = f"{Decimal(e['amount']) + Decimal('0.01'):.2f}"
+    bad = Subject(s.contract)
+    bad._result = tampered
+    out = conservation(bad, "2026")
+    assert not out.ok
+
+    def first_amount(text: str) -> Decimal:
+        return Decimal(re.search(r"-?[\d,]+\.\d\d", text).group(0).replace(",", ""))
+
+    # parts − streams = the one fen added
+    assert first_amount(out.actual) - first_amount(out.expected) == Decimal("0.01")

@@ -4,6 +4,7 @@ compared with the engine's result."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from sharing.api import load_file, run_contract
@@ -49,6 +50,23 @@ def test_jiangsu_land_income_is_shared_by_the_capital_shares():
     land_2026 = 5000 * WAN
     assert _receipts(result, "suzhou", "land_split", 2026) == land_2026 * 3 // 5
     assert _receipts(result, "suqian", "land_split", 2026) == land_2026 * 2 // 5
+
+
+def test_jiangsu_credits_the_land_rule_to_the_news_report_not_to_seed_002():
+    """Seed 002 says only that Suzhou and Suqian have built the park jointly since 2006; the
+    land rule ("共建土地的收益按照双方的股本构成分配") is the briefing's news report's. The
+    preset's description (what a reader sees) and its header say so."""
+    contract = load_file(str(preset_path("jiangsu-south-north")))
+    text = contract.description
+    rule = "共建土地的收益按照双方的股本构成分配"
+    assert rule in text
+    for sentence in re.split(r"[；。]|\. ", text.replace("\n", " ")):
+        if "002" in sentence:  # what seed 002 is credited with: no land rule
+            assert rule not in sentence and "股本" not in sentence, sentence
+            assert "land" not in sentence and "capital" not in sentence, sentence
+    assert "新闻报道" in re.split(r"[；。]", text.split(rule)[0])[-1]  # the rule's own sentence
+    header = preset_path("jiangsu-south-north").read_text(encoding="utf-8").split("\nname:")[0]
+    assert "The land rule comes from the news report below, not from seed 002" in header
 
 
 def test_zhongguancun_hands_the_park_back_when_the_term_ends():
