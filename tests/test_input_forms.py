@@ -85,6 +85,13 @@ def test_full_width_everywhere_in_a_contract():
                                                "anhui": Fraction(3, 5)}
 
 
+def test_a_full_width_growth_rate_in_a_contract():
+    """"８％" growth, as an officer types it in Chinese input mode: 8/100."""
+    doc = _contract("yuan", "１０００万")
+    doc["streams"][0]["growth"] = "８％"
+    assert parse_contract(doc).streams[0].growth == Fraction(8, 100)
+
+
 def test_the_same_contract_typed_two_ways_has_one_hash():
     from sharing.api import contract_sha256
 

@@ -600,7 +600,7 @@ ACTION_TEXTS = {
     "case_create": N_("case created"), "case_contract": N_("case contract uploaded"),
     "case_register": N_("register uploaded"), "case_actuals": N_("actual figures uploaded"),
     "case_transfers": N_("transfers file uploaded"), "case_transfer": N_("transfer recorded"),
-    "case_settle": N_("year settled"), "case_delete": N_("case deleted"),
+    "case_settle": N_("settlement made"), "case_delete": N_("case deleted"),
 }
 #: The keys of a row's detail, in the order they are shown (the scenario first).
 DETAIL_KEYS = {

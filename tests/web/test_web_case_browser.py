@@ -15,7 +15,7 @@ import pytest
 from webhelpers import EXAMPLES, screenshot
 
 OPERATING = EXAMPLES / "operating"
-ALLOWED = {"JSON", "CSV", "SHA"}  # format names, as the statement's download links read
+ALLOWED = {"JSON", "CSV", "XLSX", "PDF", "SHA"}  # format names, as the statement's download links read
 
 
 def upload(page, form: str, name: str) -> None:

@@ -141,6 +141,8 @@ def test_libreoffice_recalculates_every_formula_to_the_engine_value(client, tmp_
     for j, v in enumerate(irr):
         cell = formulas[net][f"{chr(66 + j)}{total + 2}"]
         assert cell.value == "—" if v is None else isinstance(cell.value, float)
+        summary = formulas["Summary"][f"G{7 + j}"]  # the summary's IRR column alike
+        assert summary.value == "—" if v is None else isinstance(summary.value, float)
 
 
 def _receipt_kinds():
