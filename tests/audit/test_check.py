@@ -79,6 +79,28 @@ def test_a_party_with_nothing_and_a_baseline_above_every_amount_are_warned_with_
     assert check_contract(parse_contract(doc)) == []
 
 
+def test_sharing_check_warns_of_the_party_with_nothing_and_the_baseline_from_the_cli(tmp_path):
+    """The same contract through `sharing check`: both warnings, each with its field path in
+    English (and as names in Chinese, no path)."""
+    import yaml
+
+    doc = {"start_year": 2020, "years": 3,
+           "parties": [{"id": "a", "role": "sending"}, {"id": "b", "role": "receiving"}],
+           "streams": [{"id": "t", "kind": "tax", "series": [100, 120, 150]}],
+           "clauses": [{"id": "split", "kind": "tax_split", "streams": ["t"],
+                        "baseline": {"amount": 150},
+                        "schedule": [{"years": "1-3", "shares": {"a": 0.5, "b": 0.5}}]}]}
+    f = tmp_path / "nothing.yaml"
+    f.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    proc = sharing("check", str(f), "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert "warning clauses[0].baseline [baseline_above_amount]" in proc.stdout
+    assert "warning parties[0] [party_receives_nothing]" in proc.stdout
+    zh = sharing("check", str(f), "--lang", "zh")
+    assert "在任何一年（2020–2022）都没有任何所得" in zh.stdout
+    assert "parties[0]" not in zh.stdout and "clauses[0]" not in zh.stdout
+
+
 def test_sharing_check_prints_hashes_and_warnings_with_paths(tmp_path):
     f = tmp_path / "gap.yaml"
     f.write_text(GAP, encoding="utf-8")
